@@ -1,0 +1,80 @@
+/**
+ * Writing results atomically, with the run's metadata (versions, git SHA, wall time).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type Results, validateResults } from "./schema.ts";
+
+/** `<repo>/results`, or `$RESULTS_DIR` when set (the tests point it at a temporary directory). */
+export function resultsDir(): string {
+  let dir: string | undefined;
+  try {
+    dir = Deno.env.get("RESULTS_DIR");
+  } catch { /* no env permission */ }
+  return dir || new URL("../../results", import.meta.url).pathname;
+}
+
+/** The current commit, or "unknown" outside a git checkout. A dirty tree gets a "-dirty" suffix. */
+export function gitSha(): string {
+  try {
+    const root = new URL("../..", import.meta.url).pathname;
+    const run = (args: string[]) =>
+      new TextDecoder().decode(new Deno.Command("git", { args, cwd: root }).outputSync().stdout)
+        .trim();
+    const sha = run(["rev-parse", "HEAD"]);
+    if (!sha) return "unknown";
+    const dirty = run(["status", "--porcelain", "--", "lib"]) !== "";
+    return dirty ? `${sha}-dirty` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Everything of {@link Results} that the run itself does not know. */
+export type RunResults = Omit<Results, "versions" | "gitSha" | "createdAt">;
+
+/**
+ * Validates `results`, adds versions, git SHA and timestamp, and writes
+ * `<dir>/<notebook>.json` through a temporary file and a rename, so a failed run never leaves a
+ * half-written or emptied file. Returns the path written.
+ */
+export async function saveResults(results: RunResults, opts: { dir?: string } = {}): Promise<
+  string
+> {
+  const full: Results = {
+    ...results,
+    versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
+    gitSha: gitSha(),
+    createdAt: new Date().toISOString(),
+  };
+  validateResults(full, `results of ${results.notebook}`); // throws before anything is written
+  const dir = opts.dir ?? resultsDir();
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/${results.notebook}.json`;
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, JSON.stringify(full, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+  return path;
+}
+
+/** Reads and validates one results file. */
+export async function loadResults(path: string): Promise<Results> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new Error(`cannot read results file ${path}: ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message}); re-run its notebook.`);
+  }
+  return validateResults(value, path);
+}

@@ -1,0 +1,93 @@
+/**
+ * The results schema every notebook writes to `results/<notebook>.json`, and its validator (the
+ * summary notebook and the tests read results through it).
+ * @module
+ */
+
+/** The four families the matched protocol compares. */
+export const FAMILIES = ["control", "unsupervised", "supervised", "self-supervised"] as const;
+/** One of {@link FAMILIES}. */
+export type Family = typeof FAMILIES[number];
+/** A label budget: labels per class, or every label. */
+export type LabelBudget = number | "all";
+
+/** One aggregated row of the comparison: a method at one label budget, over seeds. */
+export interface ResultRow {
+  method: string;
+  family: Family;
+  labelsPerClass: LabelBudget;
+  metric: string; // e.g. "accuracy"
+  mean: number;
+  std: number;
+  n: number; // number of seeds aggregated
+}
+
+/** The whole results file. */
+export interface Results {
+  notebook: string;
+  mode: string;
+  seeds: number[];
+  backend: string;
+  versions: { deno: string; tfjs: string };
+  gitSha: string;
+  wallSeconds: number;
+  createdAt: string;
+  config: Record<string, unknown>;
+  pretext: Record<string, unknown>;
+  rows: ResultRow[];
+}
+
+function fail(where: string, what: string): never {
+  throw new Error(`${where}: ${what}`);
+}
+
+/** Checks one row; throws naming the row, the field and the value. */
+export function validateRow(row: unknown, where = "row"): ResultRow {
+  if (typeof row !== "object" || row === null) fail(where, "is not an object");
+  const r = row as Record<string, unknown>;
+  if (typeof r.method !== "string" || !r.method) fail(where, "method must be a non-empty string");
+  if (!(FAMILIES as readonly unknown[]).includes(r.family)) {
+    fail(where, `family is ${JSON.stringify(r.family)}; valid: ${FAMILIES.join(", ")}`);
+  }
+  const b = r.labelsPerClass;
+  if (!(b === "all" || (typeof b === "number" && Number.isInteger(b) && b > 0))) {
+    fail(where, `labelsPerClass is ${JSON.stringify(b)}; it must be a positive integer or "all"`);
+  }
+  if (typeof r.metric !== "string" || !r.metric) fail(where, "metric must be a non-empty string");
+  for (const k of ["mean", "std"]) {
+    if (typeof r[k] !== "number" || !Number.isFinite(r[k])) {
+      fail(where, `${k} is ${String(r[k])}; it must be a finite number`);
+    }
+  }
+  if (typeof r.n !== "number" || !Number.isInteger(r.n) || r.n < 1) {
+    fail(where, `n is ${JSON.stringify(r.n)}; it must be a positive integer`);
+  }
+  return r as unknown as ResultRow;
+}
+
+/** Validates a parsed results file; `source` (a path) is named in every error. */
+export function validateResults(value: unknown, source = "results"): Results {
+  if (typeof value !== "object" || value === null) fail(source, "is not a JSON object");
+  const v = value as Record<string, unknown>;
+  for (const k of ["notebook", "mode", "backend", "gitSha", "createdAt"]) {
+    if (typeof v[k] !== "string") fail(source, `field "${k}" must be a string`);
+  }
+  if (!Array.isArray(v.seeds) || !v.seeds.every(Number.isInteger)) {
+    fail(source, `field "seeds" must be an array of integers`);
+  }
+  const versions = v.versions as Record<string, unknown> | undefined;
+  if (typeof versions?.deno !== "string" || typeof versions?.tfjs !== "string") {
+    fail(source, `field "versions" must be {deno: string, tfjs: string}`);
+  }
+  if (typeof v.wallSeconds !== "number" || !(v.wallSeconds >= 0)) {
+    fail(source, `field "wallSeconds" must be a non-negative number`);
+  }
+  for (const k of ["config", "pretext"]) {
+    if (typeof v[k] !== "object" || v[k] === null) fail(source, `field "${k}" must be an object`);
+  }
+  if (!Array.isArray(v.rows) || v.rows.length === 0) {
+    fail(source, `field "rows" must be a non-empty array`);
+  }
+  v.rows.forEach((row, i) => validateRow(row, `${source}: rows[${i}]`));
+  return v as unknown as Results;
+}
