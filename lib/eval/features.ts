@@ -1,0 +1,96 @@
+/**
+ * Feature matrices: what probes, kNN and PCA consume. Row-major float32, `n` rows of `dim`.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ImageSet } from "../data/mod.ts";
+import { toFloatBatch } from "../data/mod.ts";
+
+/** `n` feature vectors of length `dim`, row-major. */
+export interface Features {
+  data: Float32Array;
+  n: number;
+  dim: number;
+}
+
+/** Raw pixels scaled to 0..1 as features (the "pixels" control). */
+export function pixelFeatures(set: ImageSet): Features {
+  const dim = set.height * set.width;
+  const data = new Float32Array(set.n * dim);
+  for (let i = 0; i < data.length; i++) data[i] = set.images[i] / 255;
+  return { data, n: set.n, dim };
+}
+
+/** The rows `indices` of `features`. */
+export function selectRows(features: Features, indices: ArrayLike<number>): Features {
+  const { dim } = features;
+  const data = new Float32Array(indices.length * dim);
+  for (let i = 0; i < indices.length; i++) {
+    const at = indices[i] * dim;
+    data.set(features.data.subarray(at, at + dim), i * dim);
+  }
+  return { data, n: indices.length, dim };
+}
+
+/**
+ * Runs a frozen model (inference mode: BatchNorm uses its moving statistics) over every image of
+ * `set` in batches and returns its outputs as features.
+ */
+export function modelFeatures(
+  model: tf.LayersModel,
+  set: ImageSet,
+  opts: { batchSize?: number } = {},
+): Features {
+  const batchSize = opts.batchSize ?? 500;
+  let data: Float32Array | null = null;
+  let dim = 0;
+  const { height, width } = set;
+  for (let start = 0; start < set.n; start += batchSize) {
+    const count = Math.min(batchSize, set.n - start);
+    const idx = Int32Array.from({ length: count }, (_, i) => start + i);
+    const out = tf.tidy(() => {
+      const x = tf.tensor4d(toFloatBatch(set, idx), [count, height, width, 1]);
+      const y = model.predict(x) as tf.Tensor;
+      return y.reshape([count, -1]);
+    });
+    if (!data) {
+      dim = out.shape[1]!;
+      data = new Float32Array(set.n * dim);
+    }
+    data.set(out.dataSync() as Float32Array, start * dim);
+    out.dispose();
+  }
+  return { data: data ?? new Float32Array(0), n: set.n, dim };
+}
+
+/** Per-dimension mean and standard deviation (population), for standardising. */
+export function featureStats(features: Features): { mean: Float64Array; std: Float64Array } {
+  const { data, n, dim } = features;
+  const mean = new Float64Array(dim), std = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += data[i * dim + j];
+  for (let j = 0; j < dim; j++) mean[j] /= Math.max(n, 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dim; j++) {
+      const d = data[i * dim + j] - mean[j];
+      std[j] += d * d;
+    }
+  }
+  for (let j = 0; j < dim; j++) std[j] = Math.sqrt(std[j] / Math.max(n, 1));
+  return { mean, std };
+}
+
+/** (x - mean) / std per dimension; dimensions with std ≈ 0 become 0. */
+export function standardize(
+  features: Features,
+  stats: { mean: Float64Array; std: Float64Array },
+): Features {
+  const { data, n, dim } = features;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dim; j++) {
+      const s = stats.std[j];
+      out[i * dim + j] = s > 1e-8 ? (data[i * dim + j] - stats.mean[j]) / s : 0;
+    }
+  }
+  return { data: out, n, dim };
+}
