@@ -36,9 +36,13 @@ export interface SyntheticFiles {
  * labels are `i % 10`.
  */
 export function syntheticFiles(nTrain = 20, nTest = 10): SyntheticFiles {
-  const images = (n: number) =>
-    idxBytes([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, k) => (k + (k / 784 | 0)) % 256));
-  const labels = (n: number) => idxBytes([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
+  const images = (n: number): Uint8Array =>
+    idxBytes(
+      [n, 28, 28],
+      Uint8Array.from({ length: n * 784 }, (_, k) => (k + (k / 784 | 0)) % 256),
+    );
+  const labels = (n: number): Uint8Array =>
+    idxBytes([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
   return {
     trainImages: images(nTrain),
     trainLabels: labels(nTrain),
