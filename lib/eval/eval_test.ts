@@ -72,7 +72,10 @@ Deno.test("knnClassify() votes with exp(sim/T) weights among the k nearest", () 
 
 Deno.test("knnClassify() is accurate on blobs", () => {
   const train = blobs(40, 4, 6, 4), test = blobs(20, 4, 6, 5);
-  const acc = accuracy(knnClassify(train, test.features, { numClasses: 4, blockSize: 7 }), test.labels);
+  const acc = accuracy(
+    knnClassify(train, test.features, { numClasses: 4, blockSize: 7 }),
+    test.labels,
+  );
   assert(acc > 0.85, `accuracy ${acc}`);
 });
 
@@ -87,7 +90,9 @@ Deno.test("fitPca() recovers the leading axes and variances of an anisotropic Ga
   const rng = createRng(9);
   const n = 4000, dim = 5, scales = [5, 3, 1, 0.5, 0.2];
   const data = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) data[i * dim + j] = rng.normal() * scales[j] + 10;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dim; j++) data[i * dim + j] = rng.normal() * scales[j] + 10;
+  }
   const pca = fitPca({ data, n, dim }, { components: 2, seed: 1 });
   assertAlmostEquals(pca.variances[0], 25, 1.5);
   assertAlmostEquals(pca.variances[1], 9, 0.8);
@@ -95,7 +100,10 @@ Deno.test("fitPca() recovers the leading axes and variances of an anisotropic Ga
   assertAlmostEquals(Math.abs(pca.components[dim + 1]), 1, 0.01); // second axis = e1
   const projected = pcaTransform(pca, { data: data.subarray(0, dim * 10), n: 10, dim });
   assertEquals([projected.n, projected.dim], [10, 2]);
-  assertThrows(() => fitPca({ data, n, dim }, { components: 9 }), /components must be an integer in 1..5/);
+  assertThrows(
+    () => fitPca({ data, n, dim }, { components: 9 }),
+    /components must be an integer in 1..5/,
+  );
 });
 
 Deno.test("standardize() uses training statistics; selectRows() picks rows", () => {

@@ -46,7 +46,9 @@ function checkInputs(features: Features, labels: ArrayLike<number>, numClasses: 
   }
   for (let i = 0; i < labels.length; i++) {
     if (!(labels[i] >= 0 && labels[i] < numClasses)) {
-      throw new Error(`trainLinearProbe(): label ${labels[i]} at row ${i} is outside 0..${numClasses - 1}.`);
+      throw new Error(
+        `trainLinearProbe(): label ${labels[i]} at row ${i} is outside 0..${numClasses - 1}.`,
+      );
     }
   }
 }

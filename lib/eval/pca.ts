@@ -105,7 +105,9 @@ export function fitPca(
   tf.dispose([meanT, cov]);
   const sym = Float64Array.from(small);
   for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) sym[i * k + j] = sym[j * k + i] = (sym[i * k + j] + sym[j * k + i]) / 2;
+    for (let j = i + 1; j < k; j++) {
+      sym[i * k + j] = sym[j * k + i] = (sym[i * k + j] + sym[j * k + i]) / 2;
+    }
   }
   const [values, vectors] = jacobiEigen(sym, k);
   const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => values[b] - values[a]);

@@ -139,10 +139,14 @@ export async function fit(
         const { x, y } = source.batch(nextPositions(), rng);
         const [newLoss, newCorrect] = tf.tidy(() => {
           let output: tf.Tensor | null = null;
-          const loss = optimizer.minimize(() => {
-            output = model.apply(x, { training: true }) as tf.Tensor;
-            return lossFn(output, y);
-          }, true, vars) as tf.Scalar;
+          const loss = optimizer.minimize(
+            () => {
+              output = model.apply(x, { training: true }) as tf.Tensor;
+              return lossFn(output, y);
+            },
+            true,
+            vars,
+          ) as tf.Scalar;
           const right = withAccuracy && output
             ? tf.sum(tf.cast(tf.equal(tf.argMax(output as tf.Tensor, -1), y.toInt()), "float32"))
             : tf.scalar(0);
@@ -157,7 +161,9 @@ export async function fit(
           lastShown = now;
           const meanLoss = (await lossSum.data())[0] / seen;
           guard(meanLoss, epoch, step);
-          const acc = withAccuracy ? ` acc ${((await correct.data())[0] / seen * 100).toFixed(1)}%` : "";
+          const acc = withAccuracy
+            ? ` acc ${((await correct.data())[0] / seen * 100).toFixed(1)}%`
+            : "";
           const rate = seen / ((now - started) / 1000);
           progress.update(
             `${label} · epoch ${epoch}/${opts.epochs} · step ${step}/${steps} · loss ${

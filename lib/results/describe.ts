@@ -1,0 +1,62 @@
+/**
+ * Turns result rows into the sentences and tables a notebook's conclusion quotes, so the numbers
+ * in the prose are always the numbers of the run.
+ * @module
+ */
+import type { LabelBudget, ResultRow } from "./schema.ts";
+
+/** "72.4 ± 1.3 %" (or "72.4 %" for a single run). */
+export function formatAccuracy(row: Pick<ResultRow, "mean" | "std" | "n">): string {
+  const mean = (row.mean * 100).toFixed(1);
+  return row.n > 1 ? `${mean} ± ${(row.std * 100).toFixed(1)} %` : `${mean} %`;
+}
+
+/** The budgets present in `rows`, in ascending order with "all" last. */
+export function budgetsOf(rows: ResultRow[]): LabelBudget[] {
+  const set = [...new Set(rows.map((r) => r.labelsPerClass))];
+  return set.sort((a, b) => (a === "all" ? 1 : b === "all" ? -1 : a - b));
+}
+
+/** One row per method, one column per budget: the comparison table, as plain records. */
+export function comparisonTable(rows: ResultRow[]): Record<string, string>[] {
+  const budgets = budgetsOf(rows);
+  const methods = [...new Map(rows.map((r) => [r.method, r.family])).entries()];
+  return methods.map(([method, family]) => {
+    const record: Record<string, string> = { method, family };
+    for (const b of budgets) {
+      const row = rows.find((r) => r.method === method && r.labelsPerClass === b);
+      record[b === "all" ? "all labels" : `${b}/class`] = row ? formatAccuracy(row) : "–";
+    }
+    return record;
+  });
+}
+
+/**
+ * For each budget: how `method` compares with the best row of each other family, as markdown
+ * bullet points ("at 10 labels/class, RotNet + linear probe (71.2 %) beats the best supervised
+ * row, … (65.0 %), by 6.2 points").
+ */
+export function describeAgainstFamilies(rows: ResultRow[], method: string): string[] {
+  const lines: string[] = [];
+  for (const budget of budgetsOf(rows)) {
+    const mine = rows.find((r) => r.method === method && r.labelsPerClass === budget);
+    if (!mine) continue;
+    const label = budget === "all" ? "with all labels" : `at ${budget} labels/class`;
+    const parts: string[] = [];
+    for (const family of ["control", "unsupervised", "supervised", "self-supervised"] as const) {
+      const others = rows.filter((r) =>
+        r.family === family && r.labelsPerClass === budget && r.method !== method
+      );
+      if (!others.length) continue;
+      const best = others.reduce((a, b) => (b.mean > a.mean ? b : a));
+      const diff = (mine.mean - best.mean) * 100;
+      const verb = Math.abs(diff) < 0.05 ? "ties" : diff > 0 ? "beats" : "loses to";
+      parts.push(
+        `${verb} the best ${family} row, ${best.method} (${formatAccuracy(best)})` +
+          (verb === "ties" ? "" : `, by ${Math.abs(diff).toFixed(1)} points`),
+      );
+    }
+    lines.push(`- ${label}, **${method}** (${formatAccuracy(mine)}) ${parts.join("; ")}.`);
+  }
+  return lines;
+}
