@@ -1,0 +1,281 @@
+/**
+ * Displaying results in notebooks. This is the only module that touches `Deno.jupyter`; inside
+ * the Deno Jupyter kernel it sends MIME bundles, elsewhere (tests, scripts) it degrades
+ * gracefully: charts are only saved, tables and Markdown are printed, progress is one updating
+ * line on stderr.
+ *
+ * Charts are sent both as Vega-Lite (interactive in JupyterLab) and as PNG (what GitHub and
+ * nbconvert's HTML show).
+ *
+ * @example
+ * ```ts ignore
+ * import { progressDisplay, showChart, showTable } from "./show.ts";
+ * import { trainingCurves } from "../plot/specs.ts";
+ * const progress = progressDisplay();
+ * for (let epoch = 1; epoch <= 3; epoch++) progress.update(`epoch ${epoch}/3`);
+ * progress.done();
+ * await showChart(trainingCurves([{ epoch: 1, loss: 0.9 }]), { savePath: "results/curves.png" });
+ * await showTable([{ method: "RotNet", acc: 0.91 }]);
+ * ```
+ * @module
+ */
+import { dirname } from "node:path";
+import { renderPng, renderSvg } from "../plot/render.ts";
+import { formatTable, type FormatTableOptions } from "./format_table.ts";
+
+type Jupyter = typeof Deno.jupyter;
+type Bundle = Deno.jupyter.MediaBundle;
+
+/** The kernel's `Deno.jupyter`, or undefined outside the kernel (where reading it throws). */
+function jupyter(): Jupyter | undefined {
+  try {
+    if (!("jupyter" in Deno)) return undefined;
+    const j = Deno.jupyter;
+    return j && typeof j.display === "function" ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether this code runs inside the Deno Jupyter kernel.
+ *
+ * @returns true in the kernel, false in `deno run`/`deno test`.
+ */
+export function inJupyter(): boolean {
+  return jupyter() !== undefined;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(bin);
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Uint8Array): [number, number] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return [view.getUint32(16), view.getUint32(20)];
+}
+
+async function writeCreatingDir(path: string, data: Uint8Array | string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  if (typeof data === "string") await Deno.writeTextFile(path, data);
+  else await Deno.writeFile(path, data);
+}
+
+/** Options for {@linkcode showChart}. */
+export interface ShowChartOptions {
+  /** Chart title when the spec has none; also heads the `text/plain` description. */
+  title?: string;
+  /**
+   * Also save the chart here (parent directories are created): SVG when the path ends in
+   * `.svg`, the Vega-Lite spec when it ends in `.json`, else PNG.
+   */
+  savePath?: string;
+  /** PNG pixel density. Default 2. */
+  scale?: number;
+}
+
+/**
+ * Shows a Vega-Lite chart: in the kernel, one output holding the spec
+ * (`application/vnd.vegalite.v5+json`, interactive in JupyterLab), a PNG (`image/png`, shown
+ * by GitHub and nbconvert) and a one-line `text/plain` description. Outside the kernel it
+ * displays nothing and only writes `savePath`, if given.
+ *
+ * @param spec A Vega-Lite v5 spec, e.g. from `lib/plot`.
+ * @param opts `title`, `savePath`, `scale`.
+ * @throws {Error} When the spec does not compile or render (see `renderPng`).
+ */
+export async function showChart(
+  spec: Readonly<Record<string, unknown>>,
+  opts: ShowChartOptions = {},
+): Promise<void> {
+  const j = jupyter();
+  const savePath = opts.savePath;
+  if (!j && savePath === undefined) return;
+  const full = opts.title !== undefined && spec.title === undefined
+    ? { ...spec, title: opts.title }
+    : spec;
+  if (savePath !== undefined && /\.svg$/i.test(savePath)) {
+    await writeCreatingDir(savePath, await renderSvg(full));
+  } else if (savePath !== undefined && /\.json$/i.test(savePath)) {
+    await writeCreatingDir(savePath, JSON.stringify(full, null, 1) + "\n");
+  }
+  const needPng = j !== undefined || (savePath !== undefined && !/\.(svg|json)$/i.test(savePath));
+  if (!needPng) return;
+  const scale = opts.scale ?? 2;
+  const png = await renderPng(full, { scale });
+  if (savePath !== undefined && !/\.(svg|json)$/i.test(savePath)) {
+    await writeCreatingDir(savePath, png);
+  }
+  if (!j) return;
+  const [w, h] = pngSize(png);
+  const name = opts.title ?? (typeof full.title === "string" ? full.title : "chart");
+  const bundle: Bundle = {
+    "application/vnd.vegalite.v5+json": {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      ...full,
+    },
+    "image/png": toBase64(png),
+    "text/plain":
+      `${name} [Vega-Lite chart, ${Math.round(w / scale)}×${Math.round(h / scale)} px]` +
+      (savePath !== undefined ? ` saved to ${savePath}` : ""),
+  };
+  // Sent as display_data with the PNG's CSS size in its metadata (what `display()` cannot
+  // carry), so viewers that honour it (nbconvert HTML, VS Code, JupyterLab) show the 2× PNG
+  // at 1× size; the spec/PNG choice itself is the frontend's.
+  await j.broadcast("display_data", {
+    data: bundle,
+    metadata: { "image/png": { width: Math.round(w / scale), height: Math.round(h / scale) } },
+    transient: {},
+  });
+}
+
+/** Options for {@linkcode showTable}. */
+export type ShowTableOptions = FormatTableOptions;
+
+/**
+ * Shows rows as a table: in the kernel a bundle of `text/html`, `text/markdown` and `text/plain`;
+ * outside it prints the plain-text table to stdout.
+ *
+ * @param rows The records (one per row); columns are the union of their keys unless given.
+ * @param opts `columns`, `digits` (default 4), `title`.
+ */
+export async function showTable(
+  rows: readonly Record<string, unknown>[],
+  opts: ShowTableOptions = {},
+): Promise<void> {
+  const t = formatTable(rows, opts);
+  const j = jupyter();
+  if (!j) {
+    console.log(t.text);
+    return;
+  }
+  await j.display({ "text/html": t.html, "text/markdown": t.markdown, "text/plain": t.text }, {
+    raw: true,
+  });
+}
+
+/**
+ * Shows Markdown: rendered in the kernel (`text/markdown`, with the source as `text/plain`),
+ * printed as-is outside it.
+ *
+ * @param md Markdown source.
+ */
+export async function showMarkdown(md: string): Promise<void> {
+  const j = jupyter();
+  if (!j) {
+    console.log(md);
+    return;
+  }
+  await j.display({ "text/markdown": md, "text/plain": md }, { raw: true });
+}
+
+/** A live one-line status display; see {@linkcode progressDisplay}. */
+export interface ProgressDisplay {
+  /** Replaces the shown text (throttled; the latest text always gets shown). */
+  update(text: string): void;
+  /** Shows the final text (the last `update`, or `text` when given) and ends the line. */
+  done(text?: string): void;
+}
+
+/** Options for {@linkcode progressDisplay}. */
+export interface ProgressDisplayOptions {
+  /** Minimum milliseconds between redraws. Default 250 (at most 4 updates/s). */
+  intervalMs?: number;
+}
+
+let progressCounter = 0;
+
+/**
+ * A live, throttled one-line status. In the kernel it is one output updated in place (a
+ * `display_id` and `update: true`, `text/plain`); in a terminal, one line on stderr rewritten
+ * with `\r` + clear-line; when stderr is not a terminal (logs, CI), plain lines at most every
+ * 5 s. Updates arriving faster than `intervalMs` are coalesced: the latest one is drawn when
+ * the interval ends (on an unref'd timer, so it never keeps the process alive).
+ *
+ * @param opts `intervalMs` (default 250).
+ * @returns `{update, done}`.
+ */
+export function progressDisplay(opts: ProgressDisplayOptions = {}): ProgressDisplay {
+  const j = jupyter();
+  const tty = !j && (() => {
+    try {
+      return Deno.stderr.isTerminal();
+    } catch {
+      return false;
+    }
+  })();
+  const interval = j || tty ? (opts.intervalMs ?? 250) : Math.max(opts.intervalMs ?? 250, 5000);
+  const displayId = `progress-${Date.now().toString(36)}-${++progressCounter}`;
+  const encoder = new TextEncoder();
+  let shown = false;
+  let finished = false;
+  let lastDraw = -Infinity;
+  let latest: string | undefined;
+  let drawn: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const draw = (final: boolean): void => {
+    const text = latest ?? "";
+    if (text === drawn && !final) return;
+    lastDraw = performance.now();
+    if (j) {
+      const update = shown;
+      shown = true;
+      if (text === drawn) return;
+      drawn = text;
+      // Keep the messages in order; a failed display must not break the caller's loop.
+      chain = chain
+        .then(() => j.display({ "text/plain": text }, { raw: true, display_id: displayId, update }))
+        .catch(() => {});
+      return;
+    }
+    const line = text.replace(/\r?\n/g, " | ");
+    if (tty) {
+      let cols = 0;
+      try {
+        cols = Deno.consoleSize().columns;
+      } catch { /* unknown width */ }
+      const fitted = cols > 1 && line.length >= cols ? line.slice(0, cols - 2) + "…" : line;
+      Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${fitted}${final ? "\n" : ""}`));
+    } else if (text !== drawn) {
+      Deno.stderr.writeSync(encoder.encode(line + "\n"));
+    }
+    drawn = text;
+  };
+
+  return {
+    update(text: string): void {
+      if (finished) return;
+      latest = text;
+      const wait = lastDraw + interval - performance.now();
+      if (wait <= 0) {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        draw(false);
+      } else if (timer === undefined) {
+        const id = setTimeout(() => {
+          timer = undefined;
+          if (!finished) draw(false);
+        }, wait);
+        Deno.unrefTimer(id);
+        timer = id;
+      }
+    },
+    done(text?: string): void {
+      if (finished) return;
+      finished = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (text !== undefined) latest = text;
+      if (latest === undefined && !shown) return;
+      draw(true);
+    },
+  };
+}
