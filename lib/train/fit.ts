@@ -137,21 +137,27 @@ export async function fit(
             (1 + Math.cos(Math.PI * t));
         }
         const { x, y } = source.batch(nextPositions(), rng);
+        let right: tf.Scalar | null = null;
         const [newLoss, newCorrect] = tf.tidy(() => {
-          let output: tf.Tensor | null = null;
           const loss = optimizer.minimize(
             () => {
-              output = model.apply(x, { training: true }) as tf.Tensor;
+              const output = model.apply(x, { training: true }) as tf.Tensor;
+              if (withAccuracy) { // kept: minimize() disposes every other intermediate tensor
+                right = tf.keep(
+                  tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), y.toInt()), "float32")),
+                );
+              }
               return lossFn(output, y);
             },
             true,
             vars,
           ) as tf.Scalar;
-          const right = withAccuracy && output
-            ? tf.sum(tf.cast(tf.equal(tf.argMax(output as tf.Tensor, -1), y.toInt()), "float32"))
-            : tf.scalar(0);
-          return [tf.add(lossSum, tf.mul(loss, x.shape[0])), tf.add(correct, right)];
+          return [
+            tf.add(lossSum, tf.mul(loss, x.shape[0])),
+            right ? tf.add(correct, right) : tf.clone(correct),
+          ];
         });
+        if (right) (right as tf.Scalar).dispose();
         tf.dispose([x, y, lossSum, correct]);
         lossSum = newLoss as tf.Scalar;
         correct = newCorrect as tf.Scalar;
