@@ -12,6 +12,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../data/mod.ts";
 import { stratifiedSubset } from "../data/mod.ts";
 import type { Family, LabelBudget, ResultRow } from "../results/mod.ts";
+import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
 import { fit } from "../train/fit.ts";
 import { labeledImageSource, predictClasses } from "../train/sources.ts";
 import { type Features, pixelFeatures, selectRows } from "./features.ts";
@@ -32,6 +33,8 @@ export interface ProtocolCell {
   /** Indices into `data.train` of the labeled subset. */
   subset: Int32Array;
   data: ProtocolData;
+  /** The protocol's live status line, for methods that train (reused, not closed). */
+  progress: ProgressDisplay;
 }
 
 /** One method of the comparison. */
@@ -168,6 +171,7 @@ export function trainedMethod(
           cosine: true,
           seed: cell.seed,
           label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
+          progress: cell.progress,
         });
         return accuracy(predictClasses(model, cell.data.test), cell.data.test.labels);
       } finally {
@@ -192,9 +196,13 @@ export interface ProtocolOptions {
   budgets: LabelBudget[];
   seeds: number[];
   numClasses?: number;
-  /** Called after every evaluated cell (e.g. to print progress). */
+  /** Called after every evaluated cell. */
   onRun?: (run: ProtocolRun) => void;
+  /** Show a live status line (default true). */
+  progress?: boolean;
 }
+
+const silent: ProgressDisplay = { update() {}, done() {} };
 
 /** Mean and sample standard deviation (0 for one value). */
 export function meanStd(values: number[]): { mean: number; std: number } {
@@ -222,6 +230,8 @@ export async function runProtocol(
   }
   const runs: ProtocolRun[] = [];
   const rows: ResultRow[] = [];
+  const progress = opts.progress === false ? silent : progressDisplay();
+  const total = opts.budgets.length * opts.seeds.length * methods.length;
   for (const labelsPerClass of opts.budgets) {
     const subsets = opts.seeds.map((seed) =>
       stratifiedSubset(data.train.labels, labelsPerClass, { seed, numClasses: opts.numClasses })
@@ -232,7 +242,16 @@ export async function runProtocol(
       for (const [i, seed] of opts.seeds.entries()) {
         if (once && i > 0) break;
         const started = performance.now();
-        const acc = await method.evaluate({ labelsPerClass, seed, subset: subsets[i], data });
+        progress.update(
+          `[${runs.length + 1}/≤${total}] ${method.name} · ${labelsPerClass}/class · seed ${seed}`,
+        );
+        const acc = await method.evaluate({
+          labelsPerClass,
+          seed,
+          subset: subsets[i],
+          data,
+          progress,
+        });
         const run: ProtocolRun = {
           method: method.name,
           family: method.family,
@@ -255,5 +274,6 @@ export async function runProtocol(
       });
     }
   }
+  progress.done(`${runs.length} runs of ${methods.length} methods done`);
   return { rows, runs };
 }

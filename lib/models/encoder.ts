@@ -39,10 +39,15 @@ export function buildEncoder(opts: EncoderOptions): tf.LayersModel {
       kernelInitializer: tf.initializers.heNormal({ seed: rng.fork() }),
       name: `${name}_conv${i + 1}`,
     }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: `${name}_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    // momentum 0.9 (PyTorch's default), not Keras' 0.99: the moving statistics must settle
+    // within the few hundred steps a small labeled subset trains for.
+    x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn${i + 1}` })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `${name}_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = i < 2
-      ? tf.layers.maxPooling2d({ poolSize: 2, name: `${name}_pool${i + 1}` }).apply(x) as tf.SymbolicTensor
+      ? tf.layers.maxPooling2d({ poolSize: 2, name: `${name}_pool${i + 1}` }).apply(
+        x,
+      ) as tf.SymbolicTensor
       : tf.layers.globalAveragePooling2d({ name: `${name}_gap` }).apply(x) as tf.SymbolicTensor;
   });
   return tf.model({ inputs: input, outputs: x, name });
@@ -83,8 +88,10 @@ export function buildClassifier(encoder: tf.LayersModel, opts: ClassifierOptions
 }
 
 /** A fresh encoder with the same architecture and a copy of `encoder`'s weights. */
-export function cloneEncoder(encoder: tf.LayersModel, opts: Omit<EncoderOptions, "seed"> = {}):
-  tf.LayersModel {
+export function cloneEncoder(
+  encoder: tf.LayersModel,
+  opts: Omit<EncoderOptions, "seed"> = {},
+): tf.LayersModel {
   const channels = encoder.layers
     .filter((l) => l.getClassName() === "Conv2D")
     .map((l) => (l.getConfig().filters as number)) as [number, number, number];

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRng, type Rng } from "../random.ts";
-import { progressDisplay } from "../show/mod.ts";
+import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
 
 /** Where batches come from: `size` examples, materialised per batch (images stay uint8). */
 export interface BatchSource {
@@ -42,10 +42,23 @@ export interface FitOptions {
   stepsPerEpoch?: number;
   /** Shown in the progress line and in errors. */
   label?: string;
-  /** Show live progress (default true). */
-  progress?: boolean;
+  /** Live progress: true (default) opens a display; false shows none; a display is reused. */
+  progress?: boolean | ProgressDisplay;
+  /** Called every `logEvery` steps with the running means since the last call (curves). */
+  onLog?: (point: LogPoint) => void;
+  /** Steps between `onLog` calls (default 10). */
+  logEvery?: number;
   /** Called after each epoch with its history entry. */
   onEpochEnd?: (entry: EpochRecord) => void | Promise<void>;
+}
+
+/** A point of a training curve: running means over the last `logEvery` steps. */
+export interface LogPoint {
+  /** Fractional epoch (1.5 = half-way through epoch 2). */
+  epoch: number;
+  step: number;
+  loss: number;
+  accuracy?: number;
 }
 
 /** One epoch of history. */
@@ -98,7 +111,12 @@ export async function fit(
   const rng = createRng(opts.seed);
   const order = Int32Array.from({ length: source.size }, (_, i) => i);
   let cursor = source.size; // forces a shuffle at the first batch
-  const progress = opts.progress === false ? null : progressDisplay();
+  const ownDisplay = opts.progress === undefined || opts.progress === true;
+  const progress: ProgressDisplay | null = opts.progress === false
+    ? null
+    : ownDisplay
+    ? progressDisplay()
+    : opts.progress as ProgressDisplay;
   const history: EpochRecord[] = [];
   const totalSteps = steps * opts.epochs;
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
@@ -130,6 +148,7 @@ export async function fit(
       let correct = tf.scalar(0);
       let seen = 0;
       let lastShown = 0;
+      let logged = { loss: 0, correct: 0, seen: 0 };
       for (let step = 1; step <= steps; step++) {
         if (opts.cosine) {
           const t = ((epoch - 1) * steps + step - 1) / totalSteps;
@@ -162,6 +181,19 @@ export async function fit(
         lossSum = newLoss as tf.Scalar;
         correct = newCorrect as tf.Scalar;
         seen += x.shape[0];
+        if (opts.onLog && (step % (opts.logEvery ?? 10) === 0 || step === steps)) {
+          const now = { loss: (await lossSum.data())[0], correct: (await correct.data())[0], seen };
+          const count = now.seen - logged.seen;
+          const point: LogPoint = {
+            epoch: epoch - 1 + step / steps,
+            step: (epoch - 1) * steps + step,
+            loss: (now.loss - logged.loss) / count,
+          };
+          if (withAccuracy) point.accuracy = (now.correct - logged.correct) / count;
+          guard(point.loss, epoch, step);
+          opts.onLog(point);
+          logged = now;
+        }
         const now = performance.now();
         if (progress && (now - lastShown > 250 || step === steps)) {
           lastShown = now;
@@ -190,7 +222,7 @@ export async function fit(
       await opts.onEpochEnd?.(entry);
     }
   } finally {
-    progress?.done();
+    if (ownDisplay) progress?.done();
     optimizer.dispose();
   }
   return history;

@@ -100,3 +100,17 @@ Deno.test("fit() rejects bad options naming the option", async () => {
     /epochs must be a positive integer, got 0/,
   );
 });
+
+Deno.test("fit() reports curve points every logEvery steps with running means", async () => {
+  const points: { epoch: number; loss: number; accuracy?: number }[] = [];
+  await fit(toyModel(6), toySource(64, 4), {
+    epochs: 2,
+    batchSize: 16,
+    seed: 0,
+    progress: false,
+    logEvery: 2,
+    onLog: (p) => points.push(p),
+  });
+  assertEquals(points.map((p) => p.epoch), [0.5, 1, 1.5, 2]);
+  assert(points.every((p) => Number.isFinite(p.loss) && p.accuracy! >= 0 && p.accuracy! <= 1));
+});

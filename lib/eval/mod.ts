@@ -1,0 +1,7 @@
+export * from "./features.ts";
+export * from "./linear_probe.ts";
+export * from "./knn.ts";
+export * from "./pca.ts";
+export * from "./protocol.ts";
+export * from "./embedding.ts";
+export * from "./evaluate.ts";

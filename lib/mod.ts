@@ -1,0 +1,17 @@
+/**
+ * Everything a notebook needs, in one import: `import { … } from "../lib/mod.ts";`.
+ * @module
+ */
+export * from "./random.ts";
+export * from "./config/mode.ts";
+export * from "./backend/mod.ts";
+export * from "./data/mod.ts";
+export * from "./augment/rotate.ts";
+export * from "./pretext/rotation.ts";
+export * from "./models/mod.ts";
+export * from "./train/mod.ts";
+export * from "./eval/mod.ts";
+export * from "./results/mod.ts";
+export * from "./results/describe.ts";
+export * from "./plot/mod.ts";
+export * from "./show/mod.ts";
