@@ -3,7 +3,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_asse
 import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 import { featureStats, selectRows, standardize } from "./features.ts";
-import { knnClassify } from "./knn.ts";
+import { knnClassify, topK } from "./knn.ts";
 import { accuracy, lbfgs, trainLinearProbe } from "./linear_probe.ts";
 import { fitPca, jacobiEigen, pcaTransform } from "./pca.ts";
 
@@ -111,4 +111,9 @@ Deno.test("standardize() uses training statistics; selectRows() picks rows", () 
   const z = standardize(f, featureStats(f));
   assertEquals(Array.from(z.data), [-1, 0, 1, 0]);
   assertEquals(Array.from(selectRows(f, [1]).data), [3, 10]);
+});
+
+Deno.test("topK() returns the indices of the k largest values in descending order", () => {
+  assertEquals(Array.from(topK([0.1, 0.9, 0.3, 0.9, -1, 0.5], 3)), [1, 3, 5]);
+  assertEquals(Array.from(topK([2, 1], 5)), [0, 1]);
 });

@@ -24,6 +24,29 @@ function l2Normalized(features: Features): tf.Tensor2D {
   });
 }
 
+/**
+ * Indices of the k largest values (ties: the lower index first), in descending order of value. A
+ * linear scan with a small sorted buffer: faster than tf.topk on the wasm backend for k ≪ n.
+ */
+export function topK(values: ArrayLike<number>, k: number): Int32Array {
+  const idx = new Int32Array(k).fill(-1);
+  const val = new Float64Array(k).fill(-Infinity);
+  let filled = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (filled === k && !(v > val[k - 1])) continue;
+    let pos = filled < k ? filled++ : k - 1;
+    while (pos > 0 && v > val[pos - 1]) {
+      val[pos] = val[pos - 1];
+      idx[pos] = idx[pos - 1];
+      pos--;
+    }
+    val[pos] = v;
+    idx[pos] = i;
+  }
+  return idx.subarray(0, filled);
+}
+
 /** Predicts a class for every row of `test` from the labeled `train` rows. */
 export function knnClassify(
   train: { features: Features; labels: ArrayLike<number> },
@@ -42,24 +65,22 @@ export function knnClassify(
   }
   if (train.features.n === 0) throw new Error("knnClassify(): no training rows.");
   const k = Math.min(opts.k ?? 20, train.features.n);
-  const blockSize = opts.blockSize ?? 1000;
-  const trainT = l2Normalized(train.features); // [nTrain, dim]
+  const blockSize = opts.blockSize ?? 500;
+  const nTrain = train.features.n;
+  // Transposed once: tfjs-wasm's matMul with transposeB is ~15× slower than on a transposed copy.
+  const trainT = tf.tidy(() => tf.transpose(l2Normalized(train.features))); // [dim, nTrain]
   const testT = l2Normalized(test); // [nTest, dim]
   const predictions = new Int32Array(test.n);
   const votes = new Float64Array(numClasses);
   for (let start = 0; start < test.n; start += blockSize) {
     const count = Math.min(blockSize, test.n - start);
-    const { values, indices } = tf.tidy(() => {
-      const block = testT.slice([start, 0], [count, test.dim]);
-      return tf.topk(tf.matMul(block, trainT, false, true), k); // [count, k]
-    });
-    const sims = values.dataSync(), idx = indices.dataSync();
-    tf.dispose([values, indices]);
+    const simsT = tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT));
+    const sims = simsT.dataSync() as Float32Array; // [count, nTrain]
+    simsT.dispose();
     for (let r = 0; r < count; r++) {
+      const top = topK(sims.subarray(r * nTrain, (r + 1) * nTrain), k);
       votes.fill(0);
-      for (let j = 0; j < k; j++) {
-        votes[train.labels[idx[r * k + j]]] += Math.exp(sims[r * k + j] / temperature);
-      }
+      for (const j of top) votes[train.labels[j]] += Math.exp(sims[r * nTrain + j] / temperature);
       let best = 0;
       for (let c = 1; c < numClasses; c++) if (votes[c] > votes[best]) best = c;
       predictions[start + r] = best;

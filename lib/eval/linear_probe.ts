@@ -67,6 +67,8 @@ export function trainLinearProbe(
   const stats = featureStats(features);
   const z = standardize(features, stats);
   const x = tf.tensor2d(z.data, [n, dim]);
+  // Transposed once: tfjs-wasm's matMul with transposeA/B is ~15× slower than on a transposed copy.
+  const xT = tf.transpose(x); // [dim, n]
   const y = tf.oneHot(tf.tensor1d(Int32Array.from(labels), "int32"), k).toFloat();
 
   // θ = [W (dim×k) row-major, b (k)]; returns loss and gradient.
@@ -79,7 +81,7 @@ export function trainLinearProbe(
       const ce = tf.mean(tf.sub(lse, tf.sum(tf.mul(y, logits), 1)));
       const loss = tf.add(ce, tf.mul(0.5 * lambda, tf.sum(tf.square(w))));
       const diff = tf.div(tf.sub(tf.softmax(logits), y), n); // [n, k]
-      const gradW = tf.add(tf.matMul(x, diff, true, false), tf.mul(lambda, w));
+      const gradW = tf.add(tf.matMul(xT, diff), tf.mul(lambda, w));
       return [loss, gradW, tf.sum(diff, 0)];
     });
     const g = new Float64Array(theta.length);
@@ -94,7 +96,7 @@ export function trainLinearProbe(
     maxIterations: opts.maxIterations ?? 300,
     tolerance: opts.tolerance ?? 1e-5,
   });
-  tf.dispose([x, y]);
+  tf.dispose([x, xT, y]);
   const weights = Float32Array.from(theta.subarray(0, dim * k));
   const bias = Float32Array.from(theta.subarray(dim * k));
 

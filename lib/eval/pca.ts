@@ -85,7 +85,8 @@ export function fitPca(
     const x = tf.tensor2d(features.data, [n, dim]);
     const mean = tf.mean(x, 0);
     const xc = tf.sub(x, mean);
-    return [mean, tf.div(tf.matMul(xc, xc, true, false), n - 1)];
+    // Explicit transpose: tfjs-wasm's matMul(transposeA) is ~10× slower.
+    return [mean, tf.div(tf.matMul(tf.transpose(xc), xc), n - 1)];
   });
   const mean = meanT.dataSync() as Float32Array;
   const c = cov as tf.Tensor2D;
@@ -100,7 +101,7 @@ export function fitPca(
   // Rayleigh–Ritz: eigen-decompose Qᵀ C Q (k×k) and rotate Q.
   const small = tf.tidy(() => {
     const qt = tf.tensor2d(Float32Array.from(q), [dim, k]);
-    return tf.matMul(qt, tf.matMul(c, qt), true, false).dataSync();
+    return tf.matMul(tf.transpose(qt), tf.matMul(c, qt)).dataSync();
   });
   tf.dispose([meanT, cov]);
   const sym = Float64Array.from(small);
@@ -132,9 +133,7 @@ export function pcaTransform(pca: Pca, features: Features): Features {
   const data = tf.tidy(() =>
     tf.matMul(
       tf.sub(tf.tensor2d(features.data, [features.n, pca.dim]), tf.tensor1d(pca.mean)),
-      tf.tensor2d(pca.components, [pca.k, pca.dim]),
-      false,
-      true,
+      tf.transpose(tf.tensor2d(pca.components, [pca.k, pca.dim])), // [dim, k]
     ).dataSync() as Float32Array
   );
   return { data, n: features.n, dim: pca.k };

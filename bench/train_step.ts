@@ -1,0 +1,163 @@
+/**
+ * Benchmark: images/s of one training step (forward + backward + Adam) of the reference encoder
+ * plus a 10-way softmax head, at batch 128 on 28×28×1 inputs, per tfjs backend. Prints JSON.
+ *
+ * Model (as lib/models/encoder.ts): conv(32,3×3,same)-BN-ReLU-maxpool2 → conv(64)-BN-ReLU-maxpool2 →
+ * conv(128)-BN-ReLU-globalAveragePool → [batch, 128] → dense(10) softmax.
+ *
+ * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--batch 128] [--steps 8]
+ * [--warmup 3] [--top 10]`. `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and
+ * 1 profiled step, ≈8 minutes at batch 128 (`--batch 16` for a quicker look). Warm-up matters on
+ * wasm: V8 first runs wasm code in its baseline compiler and optimises hot functions later.
+ *
+ * Output: images/s from the median step (and from the mean and the best), peak RSS, and the
+ * per-kernel times of one profiled step (`tf.profile`), the `--top` slowest first.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../lib/backend/mod.ts";
+
+/** Integer value of `--name N` in `args`, else `fallback`. */
+function intFlag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? Number.parseInt(args[i + 1], 10) : fallback;
+}
+
+/** The reference encoder + dense(10) softmax, compiled with Adam and cross-entropy. */
+function buildModel(): tf.LayersModel {
+  const input = tf.input({ shape: [28, 28, 1] });
+  let x: tf.SymbolicTensor = input;
+  [32, 64, 128].forEach((filters, i) => {
+    x = tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: 1 + i }),
+    }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+    x = (i < 2 ? tf.layers.maxPooling2d({ poolSize: 2 }) : tf.layers.globalAveragePooling2d({}))
+      .apply(x) as tf.SymbolicTensor;
+  });
+  const out = tf.layers.dense({
+    units: 10,
+    activation: "softmax",
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }),
+  }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  return model;
+}
+
+/** Time of one kernel name, summed over one training step. */
+interface KernelTime {
+  kernel: string;
+  ms: number;
+  calls: number;
+}
+
+/** Result for one backend. */
+interface BackendResult {
+  backend: string;
+  batch: number;
+  steps: number;
+  /** Median over the timed steps. */
+  msPerStep: number;
+  /** From the median step time. */
+  imagesPerSec: number;
+  /** From the mean step time. */
+  imagesPerSecMean: number;
+  /** From the fastest step. */
+  imagesPerSecBest: number;
+  peakRssMiB: number;
+  finalLoss: number;
+  /** Kernel time summed over the profiled step (profiling adds overhead; compare shares). */
+  profiledStepMs: number;
+  topKernels: KernelTime[];
+}
+
+/** How to run one backend's benchmark. */
+interface BenchOptions {
+  batch: number;
+  /** Untimed steps first. */
+  warmup: number;
+  /** Timed steps. */
+  steps: number;
+  /** Kernels listed in the profile. */
+  top: number;
+}
+
+async function benchBackend(
+  name: string,
+  { batch, warmup, steps, top }: BenchOptions,
+): Promise<BackendResult> {
+  await initBackend(name);
+  const model = buildModel();
+  // Fixed pseudo-random batch: the timing does not depend on the values.
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
+  const labels = tf.randomUniform([batch], 0, 10, "int32", 8);
+  const y = tf.oneHot(labels as tf.Tensor1D, 10);
+  let peakRss = Deno.memoryUsage().rss;
+  let loss = NaN;
+  const step = async () => {
+    loss = (await model.trainOnBatch(x, y)) as number;
+    peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+  };
+
+  for (let i = 0; i < warmup; i++) await step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  // The median resists other processes on a shared machine; the mean and best are reported too.
+  const sorted = [...times].sort((a, b) => a - b);
+  const msPerStep = sorted[Math.floor(sorted.length / 2)];
+  const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
+
+  const profile = await tf.profile(step);
+  const byKernel = new Map<string, KernelTime>();
+  for (const k of profile.kernels) {
+    // customGrad ops (e.g. "fusedConv2d__op") appear as scopes around their kernels: skip them.
+    if (tf.getKernel(k.name, name) == null) continue;
+    const entry = byKernel.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0 };
+    entry.ms += k.kernelTimeMs as number;
+    entry.calls++;
+    byKernel.set(k.name, entry);
+  }
+  const kernels = [...byKernel.values()].sort((a, b) => b.ms - a.ms);
+  const round = (v: number) => Math.round(v * 100) / 100;
+
+  tf.dispose([x, labels, y]);
+  model.dispose();
+  return {
+    backend: name,
+    batch,
+    steps,
+    msPerStep: round(msPerStep),
+    imagesPerSec: round((batch * 1000) / msPerStep),
+    imagesPerSecMean: round((batch * 1000) / meanMs),
+    imagesPerSecBest: round((batch * 1000) / sorted[0]),
+    peakRssMiB: round(peakRss / 2 ** 20),
+    finalLoss: Number(loss.toFixed(4)),
+    profiledStepMs: round(kernels.reduce((s, k) => s + k.ms, 0)),
+    topKernels: kernels.slice(0, top).map((k) => ({ ...k, ms: round(k.ms) })),
+  };
+}
+
+if (import.meta.main) {
+  const args = Deno.args;
+  const batch = intFlag(args, "--batch", 128), top = intFlag(args, "--top", 10);
+  const results: BackendResult[] = [];
+  if (!args.includes("--only-cpu")) {
+    const warmup = intFlag(args, "--warmup", 3), steps = intFlag(args, "--steps", 8);
+    results.push(await benchBackend("wasm", { batch, warmup, steps, top }));
+  }
+  if (args.includes("--cpu") || args.includes("--only-cpu")) {
+    // ≈ 0.5 image/s: one timed step and the profiled one take minutes at batch 128.
+    results.push(await benchBackend("cpu", { batch, warmup: 0, steps: 1, top }));
+  }
+  console.log(JSON.stringify({ bench: "train_step", results }, null, 2));
+}
