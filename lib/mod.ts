@@ -15,3 +15,4 @@ export * from "./results/mod.ts";
 export * from "./results/describe.ts";
 export * from "./plot/mod.ts";
 export * from "./show/mod.ts";
+export * from "./parallel/pool.ts";

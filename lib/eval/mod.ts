@@ -5,3 +5,4 @@ export * from "./pca.ts";
 export * from "./protocol.ts";
 export * from "./embedding.ts";
 export * from "./evaluate.ts";
+export * from "./train_and_score.ts";

@@ -8,13 +8,19 @@
  * fine-tuned) — and {@link cachedFeatures} / {@link pcaFeatures} that compute features once.
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
+import { createPool, defaultWorkers, type WorkerPool } from "../parallel/pool.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { stratifiedSubset } from "../data/mod.ts";
 import type { Family, LabelBudget, ResultRow } from "../results/mod.ts";
 import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
-import { fit } from "../train/fit.ts";
-import { labeledImageSource, predictClasses } from "../train/sources.ts";
+import {
+  trainAndScore,
+  type TrainSchedule,
+  type TrainTask,
+  type WeightData,
+  weightsOf,
+} from "./train_and_score.ts";
 import { type Features, pixelFeatures, selectRows } from "./features.ts";
 import { knnClassify, type KnnOptions } from "./knn.ts";
 import { accuracy, trainLinearProbe } from "./linear_probe.ts";
@@ -35,6 +41,8 @@ export interface ProtocolCell {
   data: ProtocolData;
   /** The protocol's live status line, for methods that train (reused, not closed). */
   progress: ProgressDisplay;
+  /** Workers for methods that train, when the protocol runs with any. */
+  pool?: WorkerPool;
 }
 
 /** One method of the comparison. */
@@ -126,57 +134,39 @@ export function knnMethod(
   };
 }
 
-/** How a network is trained on a labeled subset. */
-export interface TrainSchedule {
-  batchSize: number;
-  /** Passes over the labeled subset… */
-  epochs: number;
-  /** …but never more than this many optimizer steps (large subsets). */
-  maxSteps: number;
-  learningRate: number;
-}
-
-/** Steps and epochs a schedule gives a subset of `n` examples. */
-export function scheduleFor(n: number, schedule: TrainSchedule): { epochs: number; steps: number } {
-  const stepsPerEpoch = Math.ceil(n / schedule.batchSize);
-  const total = Math.min(schedule.maxSteps, stepsPerEpoch * schedule.epochs);
-  const epochs = Math.max(1, Math.ceil(total / stepsPerEpoch));
-  return { epochs, steps: Math.min(stepsPerEpoch, Math.ceil(total / epochs)) };
+/** Options of {@link trainedMethod}. */
+export interface TrainedMethodOptions {
+  /** Start from a copy of this (pretrained) encoder — fine-tuning; omitted: from scratch. */
+  encoder?: tf.LayersModel;
+  numClasses?: number;
+  schedule: TrainSchedule;
 }
 
 /**
- * A network trained on the labeled subset and scored on the test set: `build(seed)` returns a
- * classifier (logits), e.g. a fresh encoder + head (supervised) or a copy of a pretrained
- * encoder + head (fine-tune). The model is disposed afterwards.
+ * A network trained on the labeled subset and scored on the test set: the reference encoder
+ * (fresh, seeded by the cell's seed — supervised; or a copy of `encoder` — fine-tune) plus a
+ * linear head. Runs on the protocol's worker pool when it has one.
  */
-export function trainedMethod(
-  name: string,
-  family: Family,
-  build: (seed: number) => tf.LayersModel,
-  schedule: TrainSchedule,
-): Method {
+export function trainedMethod(name: string, family: Family, opts: TrainedMethodOptions): Method {
+  let weights: WeightData[] | null | undefined;
   return {
     name,
     family,
     deterministic: false,
     async evaluate(cell) {
-      const model = build(cell.seed);
-      try {
-        const { epochs, steps } = scheduleFor(cell.subset.length, schedule);
-        await fit(model, labeledImageSource(cell.data.train, cell.subset), {
-          epochs,
-          stepsPerEpoch: steps,
-          batchSize: schedule.batchSize,
-          learningRate: schedule.learningRate,
-          cosine: true,
-          seed: cell.seed,
-          label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
-          progress: cell.progress,
-        });
-        return accuracy(predictClasses(model, cell.data.test), cell.data.test.labels);
-      } finally {
-        model.dispose();
-      }
+      weights ??= opts.encoder ? weightsOf(opts.encoder) : null;
+      const task: TrainTask = {
+        label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
+        seed: cell.seed,
+        subset: cell.subset,
+        encoderWeights: weights,
+        numClasses: opts.numClasses ?? 10,
+        schedule: opts.schedule,
+      };
+      const outcome = cell.pool
+        ? await cell.pool.run(task, (text) => cell.progress.update(text))
+        : await trainAndScore(task, cell.data, cell.progress);
+      return outcome.accuracy;
     },
   };
 }
@@ -200,6 +190,8 @@ export interface ProtocolOptions {
   onRun?: (run: ProtocolRun) => void;
   /** Show a live status line (default true). */
   progress?: boolean;
+  /** Workers for the methods that train (default `$SUITE_WORKERS`, else 2; 0 = inline). */
+  workers?: number;
 }
 
 const silent: ProgressDisplay = { update() {}, done() {} };
@@ -213,7 +205,12 @@ export function meanStd(values: number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
-/** Runs every method at every budget and seed; returns aggregated rows and the raw runs. */
+/**
+ * Runs every method at every budget and seed; returns aggregated rows (in method order per
+ * budget) and the raw runs. Frozen-feature methods run first, on this thread; methods that train
+ * then run their cells side by side on a worker pool (`workers`, default `$SUITE_WORKERS` or 2;
+ * 0 = inline, one at a time).
+ */
 export async function runProtocol(
   data: ProtocolData,
   methods: Method[],
@@ -228,42 +225,73 @@ export async function runProtocol(
     if (names.has(m.name)) throw new Error(`runProtocol(): two methods are named "${m.name}".`);
     names.add(m.name);
   }
-  const runs: ProtocolRun[] = [];
-  const rows: ResultRow[] = [];
+  const subsets = new Map(opts.budgets.map((b) => [
+    b,
+    opts.seeds.map((seed) =>
+      stratifiedSubset(data.train.labels, b, { seed, numClasses: opts.numClasses })
+    ),
+  ]));
+  const jobs = opts.budgets.flatMap((labelsPerClass) =>
+    methods.flatMap((method) =>
+      opts.seeds
+        .map((seed, i) => ({
+          method,
+          labelsPerClass,
+          seed,
+          subset: subsets.get(labelsPerClass)![i],
+        }))
+        .filter((_, i) => !(i > 0 && labelsPerClass === "all" && method.deterministic))
+    )
+  );
   const progress = opts.progress === false ? silent : progressDisplay();
-  const total = opts.budgets.length * opts.seeds.length * methods.length;
+  const runs = new Map<(typeof jobs)[number], ProtocolRun>();
+  const runJob = async (job: (typeof jobs)[number], pool?: WorkerPool) => {
+    const started = performance.now();
+    const what = `${job.method.name} · ${job.labelsPerClass}/class · seed ${job.seed}`;
+    progress.update(`[${runs.size + 1}/${jobs.length}] ${what}`);
+    const acc = await job.method.evaluate({
+      labelsPerClass: job.labelsPerClass,
+      seed: job.seed,
+      subset: job.subset,
+      data,
+      progress,
+      pool,
+    });
+    const run: ProtocolRun = {
+      method: job.method.name,
+      family: job.method.family,
+      labelsPerClass: job.labelsPerClass,
+      seed: job.seed,
+      accuracy: acc,
+      seconds: (performance.now() - started) / 1000,
+    };
+    runs.set(job, run);
+    opts.onRun?.(run);
+  };
+
+  for (const job of jobs.filter((j) => j.method.deterministic)) await runJob(job);
+  const training = jobs.filter((j) => !j.method.deterministic);
+  const workers = Math.min(opts.workers ?? defaultWorkers(), training.length);
+  if (workers > 0) {
+    const pool = await createPool(workers, data, { backend: tf.getBackend() });
+    try {
+      let next = 0;
+      await Promise.all(Array.from({ length: workers }, async () => {
+        while (next < training.length) await runJob(training[next++], pool);
+      }));
+    } finally {
+      pool.close();
+    }
+  } else {
+    for (const job of training) await runJob(job);
+  }
+
+  const rows: ResultRow[] = [];
   for (const labelsPerClass of opts.budgets) {
-    const subsets = opts.seeds.map((seed) =>
-      stratifiedSubset(data.train.labels, labelsPerClass, { seed, numClasses: opts.numClasses })
-    );
     for (const method of methods) {
-      const once = labelsPerClass === "all" && method.deterministic;
-      const scores: number[] = [];
-      for (const [i, seed] of opts.seeds.entries()) {
-        if (once && i > 0) break;
-        const started = performance.now();
-        progress.update(
-          `[${runs.length + 1}/≤${total}] ${method.name} · ${labelsPerClass}/class · seed ${seed}`,
-        );
-        const acc = await method.evaluate({
-          labelsPerClass,
-          seed,
-          subset: subsets[i],
-          data,
-          progress,
-        });
-        const run: ProtocolRun = {
-          method: method.name,
-          family: method.family,
-          labelsPerClass,
-          seed,
-          accuracy: acc,
-          seconds: (performance.now() - started) / 1000,
-        };
-        runs.push(run);
-        opts.onRun?.(run);
-        scores.push(acc);
-      }
+      const scores = jobs
+        .filter((j) => j.method === method && j.labelsPerClass === labelsPerClass)
+        .map((j) => runs.get(j)!.accuracy);
       rows.push({
         method: method.name,
         family: method.family,
@@ -274,6 +302,6 @@ export async function runProtocol(
       });
     }
   }
-  progress.done(`${runs.length} runs of ${methods.length} methods done`);
-  return { rows, runs };
+  progress.done(`${runs.size} runs of ${methods.length} methods done`);
+  return { rows, runs: jobs.map((j) => runs.get(j)!) };
 }

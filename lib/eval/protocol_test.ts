@@ -1,0 +1,108 @@
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { initBackend } from "../backend/mod.ts";
+import type { ImageSet } from "../data/mod.ts";
+import { createRng } from "../random.ts";
+import { type Method, pixelSource, probeMethod, runProtocol, trainedMethod } from "./protocol.ts";
+import { scheduleFor } from "./train_and_score.ts";
+
+await initBackend("wasm");
+
+/** Tiny synthetic "images": class c has a bright c-th row band. */
+function synthetic(n: number, seed: number): ImageSet {
+  const rng = createRng(seed);
+  const images = new Uint8Array(n * 784), labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % 3;
+    for (let p = 0; p < 784; p++) {
+      const band = Math.floor(p / 28 / 9) === labels[i];
+      images[i * 784 + p] = Math.min(255, (band ? 150 : 20) + Math.floor(rng.next() * 60));
+    }
+  }
+  return { images, labels, n, height: 28, width: 28 };
+}
+const data = { train: synthetic(60, 1), test: synthetic(15, 2) };
+
+/** A method that records the subsets it was given. */
+function spy(name: string, seen: Map<string, number[]>, deterministic = false): Method {
+  return {
+    name,
+    family: "control",
+    deterministic,
+    evaluate(cell) {
+      seen.set(`${name}|${cell.labelsPerClass}|${cell.seed}`, Array.from(cell.subset));
+      return Promise.resolve(cell.seed / 10);
+    },
+  };
+}
+
+Deno.test("runProtocol() gives every method the same subset per budget and seed", async () => {
+  const seen = new Map<string, number[]>();
+  const { rows, runs } = await runProtocol(data, [spy("a", seen), spy("b", seen)], {
+    budgets: [2, 5],
+    seeds: [0, 1],
+    numClasses: 3,
+    progress: false,
+    workers: 0,
+  });
+  for (const key of ["2|0", "2|1", "5|0", "5|1"]) {
+    assertEquals(seen.get(`a|${key}`), seen.get(`b|${key}`));
+  }
+  assert(seen.get("a|2|0")!.join() !== seen.get("a|2|1")!.join(), "seeds draw different subsets");
+  assertEquals(runs.length, 8);
+  assertEquals(rows.map((r) => [r.method, r.labelsPerClass, r.n]), [
+    ["a", 2, 2],
+    ["b", 2, 2],
+    ["a", 5, 2],
+    ["b", 5, 2],
+  ]);
+  assertEquals(rows[0].mean, 0.05);
+  assertEquals(Math.round(rows[0].std * 1e6) / 1e6, 0.070711); // sample std of 0, 0.1
+});
+
+Deno.test("runProtocol() evaluates a deterministic method once with all labels", async () => {
+  const seen = new Map<string, number[]>();
+  const { rows } = await runProtocol(data, [spy("det", seen, true), spy("sto", seen)], {
+    budgets: ["all"],
+    seeds: [0, 1, 2],
+    numClasses: 3,
+    progress: false,
+    workers: 0,
+  });
+  assertEquals(rows.map((r) => [r.method, r.n]), [["det", 1], ["sto", 3]]);
+  assertEquals(seen.get("det|all|0")!.length, 60);
+});
+
+Deno.test("runProtocol() rejects duplicate method names and empty seeds", async () => {
+  const m = probeMethod("p", "control", pixelSource(data));
+  await assertRejects(
+    () => runProtocol(data, [m, m], { budgets: [2], seeds: [0], progress: false }),
+    /two methods are named "p"/,
+  );
+  await assertRejects(
+    () => runProtocol(data, [m], { budgets: [2], seeds: [], progress: false }),
+    /seeds is empty/,
+  );
+});
+
+Deno.test("scheduleFor() runs many epochs on small subsets and caps large ones", () => {
+  const schedule = { batchSize: 64, epochs: 30, maxSteps: 150, learningRate: 1e-3 };
+  assertEquals(scheduleFor(100, schedule), { epochs: 30, steps: 2 });
+  const big = scheduleFor(60000, schedule);
+  assert(big.epochs === 1 && big.steps === 150, JSON.stringify(big));
+});
+
+Deno.test({
+  name: "trainedMethod() gives the same accuracy on a worker as inline",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const method = trainedMethod("sup", "supervised", {
+      numClasses: 3,
+      schedule: { batchSize: 8, epochs: 1, maxSteps: 3, learningRate: 1e-2 },
+    });
+    const opts = { budgets: [4], seeds: [0, 1], numClasses: 3, progress: false };
+    const inline = await runProtocol(data, [method], { ...opts, workers: 0 });
+    const pooled = await runProtocol(data, [method], { ...opts, workers: 2 });
+    assertEquals(pooled.runs.map((r) => r.accuracy), inline.runs.map((r) => r.accuracy));
+  },
+});

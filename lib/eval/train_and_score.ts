@@ -1,0 +1,89 @@
+/**
+ * One supervised or fine-tuning run of the protocol, as plain data in and out, so it runs the
+ * same inline or inside a worker (lib/parallel): build the classifier, train it on the labeled
+ * subset, score it on the test set.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ImageSet } from "../data/mod.ts";
+import { buildClassifier, buildEncoder } from "../models/mod.ts";
+import type { ProgressDisplay } from "../show/mod.ts";
+import { type EpochRecord, fit } from "../train/fit.ts";
+import { labeledImageSource, predictClasses } from "../train/sources.ts";
+import { accuracy } from "./linear_probe.ts";
+
+/** How a network is trained on a labeled subset. */
+export interface TrainSchedule {
+  batchSize: number;
+  /** Passes over the labeled subset… */
+  epochs: number;
+  /** …but never more than this many optimizer steps (large subsets). */
+  maxSteps: number;
+  learningRate: number;
+}
+
+/** Steps and epochs a schedule gives a subset of `n` examples. */
+export function scheduleFor(n: number, schedule: TrainSchedule): { epochs: number; steps: number } {
+  const stepsPerEpoch = Math.ceil(n / schedule.batchSize);
+  const total = Math.min(schedule.maxSteps, stepsPerEpoch * schedule.epochs);
+  const epochs = Math.max(1, Math.ceil(total / stepsPerEpoch));
+  return { epochs, steps: Math.min(stepsPerEpoch, Math.ceil(total / epochs)) };
+}
+
+/** A weight tensor as plain data (structured-clone friendly). */
+export interface WeightData {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Copies a model's weights out as plain data. */
+export function weightsOf(model: tf.LayersModel): WeightData[] {
+  return model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
+}
+
+/** Everything one run needs besides the data. */
+export interface TrainTask {
+  label: string;
+  seed: number;
+  /** Indices into the train set of the labeled subset. */
+  subset: Int32Array;
+  /** Starting encoder weights (fine-tune), or null for a fresh encoder seeded by `seed`. */
+  encoderWeights: WeightData[] | null;
+  numClasses: number;
+  schedule: TrainSchedule;
+}
+
+/** What a run returns. */
+export interface TrainOutcome {
+  accuracy: number;
+  history: EpochRecord[];
+}
+
+/** Runs one task on the current tfjs backend; disposes everything it made. */
+export async function trainAndScore(
+  task: TrainTask,
+  data: { train: ImageSet; test: ImageSet },
+  progress: ProgressDisplay | false,
+): Promise<TrainOutcome> {
+  const encoder = buildEncoder({ seed: task.seed });
+  if (task.encoderWeights) {
+    encoder.setWeights(task.encoderWeights.map((w) => tf.tensor(w.data, w.shape)));
+  }
+  const model = buildClassifier(encoder, { seed: task.seed, numClasses: task.numClasses });
+  try {
+    const { epochs, steps } = scheduleFor(task.subset.length, task.schedule);
+    const history = await fit(model, labeledImageSource(data.train, task.subset), {
+      epochs,
+      stepsPerEpoch: steps,
+      batchSize: task.schedule.batchSize,
+      learningRate: task.schedule.learningRate,
+      cosine: true,
+      seed: task.seed,
+      label: task.label,
+      progress,
+    });
+    return { accuracy: accuracy(predictClasses(model, data.test), data.test.labels), history };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * A pool of module Workers, each with its own tfjs on the same backend, that run independent
+ * training runs of the protocol side by side (one per core). Results are identical to running the
+ * same task inline: same backend, same seed, same ops.
+ * @module
+ */
+import type { ImageSet } from "../data/mod.ts";
+import type { TrainOutcome, TrainTask } from "../eval/train_and_score.ts";
+
+interface Pending {
+  resolve: (outcome: TrainOutcome) => void;
+  reject: (error: Error) => void;
+  onProgress?: (text: string) => void;
+}
+
+/** Workers that run {@link TrainTask}s; create with {@link createPool}, end with `close()`. */
+export interface WorkerPool {
+  size: number;
+  /** Runs a task on the next free worker. */
+  run(task: TrainTask, onProgress?: (text: string) => void): Promise<TrainOutcome>;
+  close(): void;
+}
+
+/** The worker count: `$SUITE_WORKERS`, else 2 (the machines' two cores); 0 means inline. */
+export function defaultWorkers(): number {
+  let value: string | undefined;
+  try {
+    value = Deno.env.get("SUITE_WORKERS");
+  } catch { /* no env permission */ }
+  if (value === undefined || value === "") return 2;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new Error(
+      `SUITE_WORKERS="${value}" is not valid: give a whole number of workers, 0 (inline) to 64.`,
+    );
+  }
+  return n;
+}
+
+/** Starts `size` workers, hands each the data, and waits until all are ready. */
+export async function createPool(
+  size: number,
+  data: { train: ImageSet; test: ImageSet },
+  opts: { backend: string },
+): Promise<WorkerPool> {
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const waiting: (() => void)[] = [];
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let closed = false;
+
+  const ready = Array.from({ length: size }, () => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    workers.push(worker);
+    return new Promise<void>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent) => {
+        const m = event.data;
+        if (m.type === "ready") {
+          idle.push(worker);
+          resolve();
+          return;
+        }
+        const job = pending.get(m.id);
+        if (!job) {
+          if (m.type === "error") reject(new Error(`worker failed to start: ${m.message}`));
+          return;
+        }
+        if (m.type === "progress") job.onProgress?.(m.text);
+        else {
+          pending.delete(m.id);
+          idle.push(worker);
+          waiting.shift()?.();
+          if (m.type === "result") job.resolve(m.outcome);
+          else job.reject(new Error(m.message));
+        }
+      };
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        const error = new Error(`a training worker crashed: ${event.message}`);
+        reject(error);
+        for (const job of pending.values()) job.reject(error);
+        pending.clear();
+      };
+      worker.postMessage({ type: "init", backend: opts.backend, data });
+    });
+  });
+  try {
+    await Promise.all(ready);
+  } catch (e) {
+    workers.forEach((w) => w.terminate());
+    throw e;
+  }
+
+  return {
+    size,
+    async run(task, onProgress) {
+      while (!idle.length) {
+        if (closed) throw new Error("the worker pool is closed");
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+      const worker = idle.shift()!;
+      const id = nextId++;
+      return await new Promise<TrainOutcome>((resolve, reject) => {
+        pending.set(id, { resolve, reject, onProgress });
+        worker.postMessage({ type: "train", id, task });
+      });
+    },
+    close() {
+      closed = true;
+      workers.forEach((w) => w.terminate());
+      waiting.splice(0).forEach((wake) => wake());
+    },
+  };
+}
