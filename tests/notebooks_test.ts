@@ -16,7 +16,12 @@ const notebooks = [...Deno.readDirSync(`${ROOT}notebooks`)]
 interface Cell {
   cell_type: string;
   source: string[] | string;
-  outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }[];
+  outputs?: {
+    output_type: string;
+    data?: Record<string, unknown>;
+    ename?: string;
+    evalue?: string;
+  }[];
   execution_count?: number | null;
 }
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
@@ -29,7 +34,10 @@ Deno.test("notebooks/ holds at least the reference notebook", () => {
 for (const name of notebooks) {
   Deno.test(`${name}: structure — title, config cell, conclusion; committed outputs clean`, () => {
     const cells = read(`${ROOT}notebooks/${name}`);
-    assert(cells[0].cell_type === "markdown" && /^# \S/.test(text(cells[0])), "first cell: # title");
+    assert(
+      cells[0].cell_type === "markdown" && /^# \S/.test(text(cells[0])),
+      "first cell: # title",
+    );
     assert(
       cells.some((c) => c.cell_type === "code" && text(c).includes("suiteMode()")),
       "a config cell reading SUITE_MODE through suiteMode()",
@@ -59,7 +67,11 @@ for (const name of notebooks) {
         timeout: 600,
       });
       assert(run.ok, `execution failed:\n${run.stderr.slice(-2000)}`);
-      assertEquals(Deno.readTextFileSync(`${ROOT}notebooks/${name}`), before, "committed notebook changed");
+      assertEquals(
+        Deno.readTextFileSync(`${ROOT}notebooks/${name}`),
+        before,
+        "committed notebook changed",
+      );
       const cells = read(`${out}/${name}`);
       const outputs = cells.flatMap((c) => c.outputs ?? []);
       assertEquals(outputs.filter((o) => o.output_type === "error").length, 0, "error outputs");
