@@ -2,8 +2,8 @@
  * Benchmark: images/s of one training step (forward + backward + Adam) of the reference encoder
  * plus a 10-way softmax head, at batch 128 on 28×28×1 inputs, per tfjs backend. Prints JSON.
  *
- * Model (as lib/models/encoder.ts): conv(32,3×3,same)-BN-ReLU-maxpool2 → conv(64)-BN-ReLU-maxpool2 →
- * conv(128)-BN-ReLU-globalAveragePool → [batch, 128] → dense(10) softmax.
+ * Model: lib/models' reference encoder + a linear 10-way head; the step is the one `fit` takes
+ * (Adam, `optimizer.minimize` of softmax cross-entropy, BatchNorm in training mode).
  *
  * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--batch 128] [--steps 8]
  * [--warmup 3] [--top 10]`. `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and
@@ -16,38 +16,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
+import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
+import { sparseCrossEntropy } from "../lib/train/fit.ts";
 
 /** Integer value of `--name N` in `args`, else `fallback`. */
 function intFlag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? Number.parseInt(args[i + 1], 10) : fallback;
-}
-
-/** The reference encoder + dense(10) softmax, compiled with Adam and cross-entropy. */
-function buildModel(): tf.LayersModel {
-  const input = tf.input({ shape: [28, 28, 1] });
-  let x: tf.SymbolicTensor = input;
-  [32, 64, 128].forEach((filters, i) => {
-    x = tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      useBias: false,
-      kernelInitializer: tf.initializers.heNormal({ seed: 1 + i }),
-    }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
-    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-    x = (i < 2 ? tf.layers.maxPooling2d({ poolSize: 2 }) : tf.layers.globalAveragePooling2d({}))
-      .apply(x) as tf.SymbolicTensor;
-  });
-  const out = tf.layers.dense({
-    units: 10,
-    activation: "softmax",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }),
-  }).apply(x) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: out });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-  return model;
 }
 
 /** Time of one kernel name, summed over one training step. */
@@ -71,6 +46,9 @@ interface BackendResult {
   /** From the fastest step. */
   imagesPerSecBest: number;
   peakRssMiB: number;
+  /** Tensors alive before and after the timed steps (equal: no leak). */
+  tensorsBefore: number;
+  tensorsAfter: number;
   finalLoss: number;
   /** Kernel time summed over the profiled step (profiling adds overhead; compare shares). */
   profiledStepMs: number;
@@ -93,19 +71,25 @@ async function benchBackend(
   { batch, warmup, steps, top }: BenchOptions,
 ): Promise<BackendResult> {
   await initBackend(name);
-  const model = buildModel();
+  const model = buildClassifier(buildEncoder({ seed: 1 }), { seed: 1, numClasses: 10 });
+  const optimizer = tf.train.adam(1e-3);
   // Fixed pseudo-random batch: the timing does not depend on the values.
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
-  const labels = tf.randomUniform([batch], 0, 10, "int32", 8);
-  const y = tf.oneHot(labels as tf.Tensor1D, 10);
+  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
   let peakRss = Deno.memoryUsage().rss;
   let loss = NaN;
   const step = async () => {
-    loss = (await model.trainOnBatch(x, y)) as number;
+    const value = optimizer.minimize(
+      () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
+      true,
+    )!;
+    loss = (await value.data())[0];
+    value.dispose();
     peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
   };
 
   for (let i = 0; i < warmup; i++) await step();
+  const tensorsBefore = tf.memory().numTensors;
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
@@ -113,6 +97,7 @@ async function benchBackend(
     times.push(performance.now() - t0);
   }
   // The median resists other processes on a shared machine; the mean and best are reported too.
+  const tensorsAfter = tf.memory().numTensors;
   const sorted = [...times].sort((a, b) => a - b);
   const msPerStep = sorted[Math.floor(sorted.length / 2)];
   const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
@@ -130,7 +115,8 @@ async function benchBackend(
   const kernels = [...byKernel.values()].sort((a, b) => b.ms - a.ms);
   const round = (v: number) => Math.round(v * 100) / 100;
 
-  tf.dispose([x, labels, y]);
+  tf.dispose([x, y]);
+  optimizer.dispose();
   model.dispose();
   return {
     backend: name,
@@ -141,6 +127,8 @@ async function benchBackend(
     imagesPerSecMean: round((batch * 1000) / meanMs),
     imagesPerSecBest: round((batch * 1000) / sorted[0]),
     peakRssMiB: round(peakRss / 2 ** 20),
+    tensorsBefore,
+    tensorsAfter,
     finalLoss: Number(loss.toFixed(4)),
     profiledStepMs: round(kernels.reduce((s, k) => s + k.ms, 0)),
     topKernels: kernels.slice(0, top).map((k) => ({ ...k, ms: round(k.ms) })),

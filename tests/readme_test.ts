@@ -1,0 +1,16 @@
+import { assertEquals } from "../lib/_assert.ts";
+import { loadAllResults, resultsBlock, withResults } from "../tools/readme_results.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+Deno.test("README.md's results block matches results/ (regenerate with deno task readme)", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  assertEquals(withResults(readme, resultsBlock(await loadAllResults())), readme);
+});
+
+Deno.test("README.md gives the two commands and how to add a notebook", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  for (const needle of ["bin/suite", "bin/test", "## Adding a notebook"]) {
+    assertEquals(readme.includes(needle), true, `README mentions ${needle}`);
+  }
+});
