@@ -30,7 +30,9 @@ export function resultsBlock(all: Results[]): string {
       `**${r.notebook}** — ${r.mode} mode, ${r.seeds.length} seed(s), backend ${r.backend}, ` +
         `${Math.round(r.wallSeconds)} s, code ${r.gitSha.slice(0, 7)}`,
       "",
-      `| method | family | ${budgets.map((b) => (b === "all" ? "all labels" : `${b}/class`)).join(" | ")} |`,
+      `| method | family | ${
+        budgets.map((b) => (b === "all" ? "all labels" : `${b}/class`)).join(" | ")
+      } |`,
       `|---|---|${budgets.map(() => "---:").join("|")}|`,
     );
     const methods = [...new Map(r.rows.map((row) => [row.method, row.family])).entries()];

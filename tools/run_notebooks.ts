@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   env?: Record<string, string>;
   /** Per-cell timeout in seconds. */
   timeout?: number;
+  /** Show the kernel's progress lines on this process's stderr as they come. */
+  echo?: boolean;
 }
 
 /** Result of one execution. */
@@ -67,6 +69,7 @@ export async function executeNotebook(path: string, opts: ExecuteOptions = {}): 
     JUPYTER_PATH: `${ROOT}/.jupyter`,
     PATH: `${denoDir}:${ROOT}/.tools/node_modules/.bin:${Deno.env.get("PATH") ?? ""}`,
     NO_COLOR: "1",
+    ...(opts.echo ? { SUITE_PROGRESS_TO_STDERR: "1" } : {}),
     ...opts.env,
   };
   const started = performance.now();
@@ -84,8 +87,14 @@ export async function executeNotebook(path: string, opts: ExecuteOptions = {}): 
     stdout: "inherit",
     stderr: "piped",
   }).spawn();
-  const { code, stderr } = await child.output();
-  const text = new TextDecoder().decode(stderr);
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stderr) {
+    const piece = decoder.decode(chunk, { stream: true });
+    text += piece;
+    if (opts.echo) await Deno.stderr.write(chunk);
+  }
+  const { code } = await child.status;
   return {
     notebook,
     output,
@@ -130,12 +139,10 @@ async function main(args: string[]): Promise<number> {
   let failures = 0;
   for (const path of paths) {
     console.error(`▶ ${path} (SUITE_MODE=${mode})`);
-    const result = await executeNotebook(path, { mode, outDir });
-    const tail = result.stderr.split("\n").filter((l) => l.startsWith("FAILED")).join("\n");
+    const result = await executeNotebook(path, { mode, outDir, echo: true });
     if (result.ok) console.error(`✔ ${path} in ${result.seconds.toFixed(0)} s → ${result.output}`);
     else {
       failures++;
-      console.error(tail || result.stderr.slice(-3000));
       console.error(`✘ ${path} failed after ${result.seconds.toFixed(0)} s`);
     }
   }

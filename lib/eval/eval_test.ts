@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../_assert.ts";
 import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 import { featureStats, selectRows, standardize } from "./features.ts";
@@ -22,9 +28,9 @@ function blobs(nPerClass: number, classes: number, dim: number, seed: number) {
   return { features: { data, n, dim } as Features, labels };
 }
 
-Deno.test("lbfgs() finds the minimum of a convex quadratic", () => {
+Deno.test("lbfgs() finds the minimum of a convex quadratic", async () => {
   const target = [1, -2, 3];
-  const { theta } = lbfgs(
+  const { theta } = await lbfgs(
     (t) => ({
       f: t.reduce((s, v, i) => s + (i + 1) * (v - target[i]) ** 2, 0),
       g: t.map((v, i) => 2 * (i + 1) * (v - target[i])),
@@ -35,45 +41,48 @@ Deno.test("lbfgs() finds the minimum of a convex quadratic", () => {
   theta.forEach((v, i) => assertAlmostEquals(v, target[i], 1e-6));
 });
 
-Deno.test("trainLinearProbe() separates Gaussian blobs and is deterministic", () => {
+Deno.test("trainLinearProbe() separates Gaussian blobs and is deterministic", async () => {
   const train = blobs(50, 4, 6, 1), test = blobs(50, 4, 6, 2);
-  const probe = trainLinearProbe(train.features, train.labels, { numClasses: 4 });
+  const probe = await trainLinearProbe(train.features, train.labels, { numClasses: 4 });
   const acc = accuracy(probe.predict(test.features), test.labels);
   assert(acc > 0.9, `accuracy ${acc}`);
-  const again = trainLinearProbe(train.features, train.labels, { numClasses: 4 });
+  const again = await trainLinearProbe(train.features, train.labels, { numClasses: 4 });
   assertEquals(Array.from(again.predict(test.features)), Array.from(probe.predict(test.features)));
 });
 
-Deno.test("trainLinearProbe() reaches a near-zero gradient (well converged)", () => {
+Deno.test("trainLinearProbe() reaches a near-zero gradient (well converged)", async () => {
   const train = blobs(30, 3, 5, 3);
-  const probe = trainLinearProbe(train.features, train.labels, { numClasses: 3, c: 0.1 });
+  const probe = await trainLinearProbe(train.features, train.labels, { numClasses: 3, c: 0.1 });
   assert(probe.iterations < 300, `did not converge in ${probe.iterations} iterations`);
 });
 
-Deno.test("trainLinearProbe() rejects mismatched labels, NaN features and bad labels", () => {
+Deno.test("trainLinearProbe() rejects mismatched labels, NaN features and bad labels", async () => {
   const { features, labels } = blobs(2, 2, 3, 0);
-  assertThrows(() => trainLinearProbe(features, labels.slice(1)), /4 feature rows but 3 labels/);
+  await assertRejects(
+    () => trainLinearProbe(features, labels.slice(1)),
+    /4 feature rows but 3 labels/,
+  );
   const nan = { ...features, data: features.data.map((v, i) => (i === 4 ? NaN : v)) };
-  assertThrows(() => trainLinearProbe(nan, labels), /NaN at row 1 is not finite/);
-  assertThrows(() => trainLinearProbe(features, labels, { numClasses: 1 }), /outside 0..0/);
+  await assertRejects(() => trainLinearProbe(nan, labels), /NaN at row 1 is not finite/);
+  await assertRejects(() => trainLinearProbe(features, labels, { numClasses: 1 }), /outside 0..0/);
 });
 
-Deno.test("knnClassify() votes with exp(sim/T) weights among the k nearest", () => {
+Deno.test("knnClassify() votes with exp(sim/T) weights among the k nearest", async () => {
   // Two training points per class on the unit circle; test points near each.
   const train = {
     features: { data: new Float32Array([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]), n: 4, dim: 2 },
     labels: [0, 0, 1, 1],
   };
   const test = { data: new Float32Array([1, 0.05, 0.05, 1, 0.7, 0.6]), n: 3, dim: 2 };
-  assertEquals(Array.from(knnClassify(train, test, { k: 2, numClasses: 2 })), [0, 1, 0]);
+  assertEquals(Array.from(await knnClassify(train, test, { k: 2, numClasses: 2 })), [0, 1, 0]);
   // k larger than the training set is clamped.
-  assertEquals(Array.from(knnClassify(train, test, { k: 50, numClasses: 2 })), [0, 1, 0]);
+  assertEquals(Array.from(await knnClassify(train, test, { k: 50, numClasses: 2 })), [0, 1, 0]);
 });
 
-Deno.test("knnClassify() is accurate on blobs", () => {
+Deno.test("knnClassify() is accurate on blobs", async () => {
   const train = blobs(40, 4, 6, 4), test = blobs(20, 4, 6, 5);
   const acc = accuracy(
-    knnClassify(train, test.features, { numClasses: 4, blockSize: 7 }),
+    await knnClassify(train, test.features, { numClasses: 4, blockSize: 7 }),
     test.labels,
   );
   assert(acc > 0.85, `accuracy ${acc}`);

@@ -3,6 +3,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { yieldToEventLoop } from "../_yield.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { toFloatBatch } from "../data/mod.ts";
 
@@ -36,16 +37,17 @@ export function selectRows(features: Features, indices: ArrayLike<number>): Feat
  * Runs a frozen model (inference mode: BatchNorm uses its moving statistics) over every image of
  * `set` in batches and returns its outputs as features.
  */
-export function modelFeatures(
+export async function modelFeatures(
   model: tf.LayersModel,
   set: ImageSet,
   opts: { batchSize?: number } = {},
-): Features {
+): Promise<Features> {
   const batchSize = opts.batchSize ?? 500;
   let data: Float32Array | null = null;
   let dim = 0;
   const { height, width } = set;
   for (let start = 0; start < set.n; start += batchSize) {
+    await yieldToEventLoop();
     const count = Math.min(batchSize, set.n - start);
     const idx = Int32Array.from({ length: count }, (_, i) => start + i);
     const out = tf.tidy(() => {

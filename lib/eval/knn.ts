@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { yieldToEventLoop } from "../_yield.ts";
 import type { Features } from "./features.ts";
 
 /** Options of {@link knnClassify}. */
@@ -48,11 +49,11 @@ export function topK(values: ArrayLike<number>, k: number): Int32Array {
 }
 
 /** Predicts a class for every row of `test` from the labeled `train` rows. */
-export function knnClassify(
+export async function knnClassify(
   train: { features: Features; labels: ArrayLike<number> },
   test: Features,
   opts: KnnOptions = {},
-): Int32Array {
+): Promise<Int32Array> {
   const numClasses = opts.numClasses ?? 10;
   const temperature = opts.temperature ?? 0.07;
   if (train.features.n !== train.labels.length) {
@@ -73,6 +74,7 @@ export function knnClassify(
   const predictions = new Int32Array(test.n);
   const votes = new Float64Array(numClasses);
   for (let start = 0; start < test.n; start += blockSize) {
+    await yieldToEventLoop();
     const count = Math.min(blockSize, test.n - start);
     const simsT = tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT));
     const sims = simsT.dataSync() as Float32Array; // [count, nTrain]

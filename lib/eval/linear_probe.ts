@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { yieldToEventLoop } from "../_yield.ts";
 import { type Features, featureStats, standardize } from "./features.ts";
 
 /** Options of {@link trainLinearProbe}. */
@@ -53,12 +54,12 @@ function checkInputs(features: Features, labels: ArrayLike<number>, numClasses: 
   }
 }
 
-/** Fits the probe on `features` (rows) and `labels`. */
-export function trainLinearProbe(
+/** Fits the probe on `features` (rows) and `labels` (yielding to the event loop as it goes). */
+export async function trainLinearProbe(
   features: Features,
   labels: ArrayLike<number>,
   opts: LinearProbeOptions = {},
-): LinearProbe {
+): Promise<LinearProbe> {
   const numClasses = opts.numClasses ?? 10;
   checkInputs(features, labels, numClasses);
   const { n, dim } = features;
@@ -92,7 +93,7 @@ export function trainLinearProbe(
     return { f: value, g };
   };
 
-  const { theta, iterations, loss } = lbfgs(evaluate, new Float64Array((dim + 1) * k), {
+  const { theta, iterations, loss } = await lbfgs(evaluate, new Float64Array((dim + 1) * k), {
     maxIterations: opts.maxIterations ?? 300,
     tolerance: opts.tolerance ?? 1e-5,
   });
@@ -121,12 +122,15 @@ export function trainLinearProbe(
   };
 }
 
-/** Limited-memory BFGS (two-loop recursion, memory 10) with a backtracking Armijo line search. */
-export function lbfgs(
+/**
+ * Limited-memory BFGS (two-loop recursion, memory 10) with a backtracking Armijo line search.
+ * Yields to the event loop between iterations, so workers and displays are served meanwhile.
+ */
+export async function lbfgs(
   evaluate: (theta: Float64Array) => { f: number; g: Float64Array },
   start: Float64Array,
   opts: { maxIterations: number; tolerance: number; memory?: number },
-): { theta: Float64Array; iterations: number; loss: number } {
+): Promise<{ theta: Float64Array; iterations: number; loss: number }> {
   const m = opts.memory ?? 10;
   const dot = (a: Float64Array, b: Float64Array) => {
     let s = 0;
@@ -138,6 +142,7 @@ export function lbfgs(
   const sList: Float64Array[] = [], yList: Float64Array[] = [], rho: number[] = [];
   let it = 0;
   for (; it < opts.maxIterations; it++) {
+    await yieldToEventLoop();
     let gmax = 0;
     for (let i = 0; i < g.length; i++) gmax = Math.max(gmax, Math.abs(g[i]));
     if (gmax < opts.tolerance) break;

@@ -24,7 +24,7 @@ import {
 import { type Features, pixelFeatures, selectRows } from "./features.ts";
 import { knnClassify, type KnnOptions } from "./knn.ts";
 import { accuracy, trainLinearProbe } from "./linear_probe.ts";
-import { fitPca, pcaTransform } from "./pca.ts";
+import { fitPca, type Pca, pcaTransform } from "./pca.ts";
 
 /** The labeled pool (train) and the test set every method is scored on. */
 export interface ProtocolData {
@@ -57,19 +57,19 @@ export interface Method {
 
 /** Frozen features of the train pool and the test set, computed once on first use. */
 export interface FeatureSource {
-  train(): Features;
-  test(): Features;
+  train(): Promise<Features>;
+  test(): Promise<Features>;
 }
 
 /** Caches `featurize(set)` for the train pool and the test set. */
 export function cachedFeatures(
   data: ProtocolData,
-  featurize: (set: ImageSet) => Features,
+  featurize: (set: ImageSet) => Features | Promise<Features>,
 ): FeatureSource {
-  let train: Features | null = null, test: Features | null = null;
+  let train: Promise<Features> | null = null, test: Promise<Features> | null = null;
   return {
-    train: () => (train ??= featurize(data.train)),
-    test: () => (test ??= featurize(data.test)),
+    train: () => (train ??= Promise.resolve(featurize(data.train))),
+    test: () => (test ??= Promise.resolve(featurize(data.test))),
   };
 }
 
@@ -84,12 +84,13 @@ export function pcaFeatures(
   opts: { components: number; seed?: number },
 ): FeatureSource {
   const pixels = pixelSource(data);
-  let pca: ReturnType<typeof fitPca> | null = null;
-  const fitted = () => (pca ??= fitPca(pixels.train(), opts));
-  return {
-    train: () => pcaTransform(fitted(), pixels.train()),
-    test: () => pcaTransform(fitted(), pixels.test()),
-  };
+  let pca: Promise<Pca> | null = null;
+  const fitted = () => (pca ??= pixels.train().then((train) => fitPca(train, opts)));
+  return cachedFeatures(
+    data,
+    async (set) =>
+      pcaTransform(await fitted(), await (set === data.train ? pixels.train() : pixels.test())),
+  );
 }
 
 /** A linear probe on frozen features. */
@@ -103,10 +104,11 @@ export function probeMethod(
     name,
     family,
     deterministic: true,
-    evaluate(cell) {
+    async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
-      const probe = trainLinearProbe(selectRows(features.train(), cell.subset), labels, opts);
-      return Promise.resolve(accuracy(probe.predict(features.test()), cell.data.test.labels));
+      const train = selectRows(await features.train(), cell.subset);
+      const probe = await trainLinearProbe(train, labels, opts);
+      return accuracy(probe.predict(await features.test()), cell.data.test.labels);
     },
   };
 }
@@ -122,14 +124,14 @@ export function knnMethod(
     name,
     family,
     deterministic: true,
-    evaluate(cell) {
+    async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
-      const predicted = knnClassify(
-        { features: selectRows(features.train(), cell.subset), labels },
-        features.test(),
+      const predicted = await knnClassify(
+        { features: selectRows(await features.train(), cell.subset), labels },
+        await features.test(),
         opts,
       );
-      return Promise.resolve(accuracy(predicted, cell.data.test.labels));
+      return accuracy(predicted, cell.data.test.labels);
     },
   };
 }
@@ -192,6 +194,8 @@ export interface ProtocolOptions {
   progress?: boolean;
   /** Workers for the methods that train (default `$SUITE_WORKERS`, else 2; 0 = inline). */
   workers?: number;
+  /** Names this call in its status line (e.g. "baselines"). */
+  label?: string;
 }
 
 const silent: ProgressDisplay = { update() {}, done() {} };
@@ -244,11 +248,12 @@ export async function runProtocol(
     )
   );
   const progress = opts.progress === false ? silent : progressDisplay();
+  const prefix = opts.label ? `${opts.label} ` : "";
   const runs = new Map<(typeof jobs)[number], ProtocolRun>();
   const runJob = async (job: (typeof jobs)[number], pool?: WorkerPool) => {
     const started = performance.now();
     const what = `${job.method.name} · ${job.labelsPerClass}/class · seed ${job.seed}`;
-    progress.update(`[${runs.size + 1}/${jobs.length}] ${what}`);
+    progress.update(`${prefix}[${runs.size + 1}/${jobs.length}] ${what}`);
     const acc = await job.method.evaluate({
       labelsPerClass: job.labelsPerClass,
       seed: job.seed,
@@ -269,21 +274,32 @@ export async function runProtocol(
     opts.onRun?.(run);
   };
 
-  for (const job of jobs.filter((j) => j.method.deterministic)) await runJob(job);
+  const frozen = jobs.filter((j) => j.method.deterministic);
   const training = jobs.filter((j) => !j.method.deterministic);
   const workers = Math.min(opts.workers ?? defaultWorkers(), training.length);
   if (workers > 0) {
+    // Training runs go to the workers while this thread does the frozen-feature jobs (which
+    // yield to the event loop, so a worker that finishes gets its next run at once).
     const pool = await createPool(workers, data, { backend: tf.getBackend() });
     try {
       let next = 0;
-      await Promise.all(Array.from({ length: workers }, async () => {
+      const lanes = Promise.all(Array.from({ length: workers }, async () => {
         while (next < training.length) await runJob(training[next++], pool);
       }));
+      const settled = lanes.catch(() => {}); // a failure is reported once, below
+      try {
+        for (const job of frozen) await runJob(job);
+      } catch (e) {
+        next = training.length; // start no further runs
+        await settled;
+        throw e;
+      }
+      await lanes;
     } finally {
       pool.close();
     }
   } else {
-    for (const job of training) await runJob(job);
+    for (const job of [...frozen, ...training]) await runJob(job);
   }
 
   const rows: ResultRow[] = [];
@@ -302,6 +318,26 @@ export async function runProtocol(
       });
     }
   }
-  progress.done(`${runs.size} runs of ${methods.length} methods done`);
+  progress.done(`${prefix}${runs.size} runs of ${methods.length} methods done`);
   return { rows, runs: jobs.map((j) => runs.get(j)!) };
+}
+
+/**
+ * Joins the outcomes of several `runProtocol` calls over the same budgets (e.g. baselines run
+ * while the pretext task trains, then the self-supervised methods): rows ordered by budget, then
+ * in call order.
+ */
+export function combineProtocols(
+  ...parts: { rows: ResultRow[]; runs: ProtocolRun[] }[]
+): { rows: ResultRow[]; runs: ProtocolRun[] } {
+  const budgets = [...new Set(parts.flatMap((p) => p.rows.map((r) => r.labelsPerClass)))];
+  const rows = budgets.flatMap((b) =>
+    parts.flatMap((p) => p.rows.filter((r) => r.labelsPerClass === b))
+  );
+  const names = rows.map((r) => `${r.method}|${r.labelsPerClass}`);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) {
+    throw new Error(`combineProtocols(): method "${duplicate.split("|")[0]}" appears twice.`);
+  }
+  return { rows, runs: parts.flatMap((p) => p.runs) };
 }

@@ -1,8 +1,15 @@
-import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { createRng } from "../random.ts";
-import { type Method, pixelSource, probeMethod, runProtocol, trainedMethod } from "./protocol.ts";
+import {
+  combineProtocols,
+  type Method,
+  pixelSource,
+  probeMethod,
+  runProtocol,
+  trainedMethod,
+} from "./protocol.ts";
 import { scheduleFor } from "./train_and_score.ts";
 
 await initBackend("wasm");
@@ -105,4 +112,15 @@ Deno.test({
     const pooled = await runProtocol(data, [method], { ...opts, workers: 2 });
     assertEquals(pooled.runs.map((r) => r.accuracy), inline.runs.map((r) => r.accuracy));
   },
+});
+
+Deno.test("combineProtocols() orders rows by budget, then by call, and rejects duplicates", async () => {
+  const seen = new Map<string, number[]>();
+  const opts = { budgets: [2, 5], seeds: [0], numClasses: 3, progress: false, workers: 0 };
+  const a = await runProtocol(data, [spy("a", seen)], opts);
+  const b = await runProtocol(data, [spy("b", seen)], opts);
+  const both = combineProtocols(a, b);
+  assertEquals(both.rows.map((r) => `${r.method}${r.labelsPerClass}`), ["a2", "b2", "a5", "b5"]);
+  assertEquals(both.runs.length, 4);
+  assertThrows(() => combineProtocols(a, a), /method "a" appears twice/);
 });

@@ -190,6 +190,7 @@ export interface ProgressDisplayOptions {
 }
 
 let progressCounter = 0;
+let mirrorFile: Deno.FsFile | undefined;
 
 /**
  * A live, throttled one-line status. In the kernel it is one output updated in place (a
@@ -220,11 +221,29 @@ export function progressDisplay(opts: ProgressDisplayOptions = {}): ProgressDisp
   let drawn: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let lastMirrored = -Infinity;
+  const mirror = (() => {
+    try {
+      return Deno.env.get("SUITE_PROGRESS_TO_STDERR") === "1";
+    } catch {
+      return false;
+    }
+  })();
 
   const draw = (final: boolean): void => {
     const text = latest ?? "";
     if (text === drawn && !final) return;
     lastDraw = performance.now();
+    if (j && mirror && (final || lastDraw - lastMirrored > 15_000)) {
+      // The headless runner sets SUITE_PROGRESS_TO_STDERR=1: a line every 15 s on the kernel's
+      // stderr, which the runner shows, so a long run in a terminal is not silent.
+      lastMirrored = lastDraw;
+      try {
+        // Inside the kernel Deno.stderr is swallowed; the process's own fd 2 reaches the runner.
+        mirrorFile ??= Deno.openSync("/dev/stderr", { write: true });
+        mirrorFile.writeSync(encoder.encode(`  ${text.replace(/\r?\n/g, " | ")}\n`));
+      } catch { /* no stderr */ }
+    }
     if (j) {
       const update = shown;
       shown = true;
