@@ -135,6 +135,22 @@ async function benchBackend(
   };
 }
 
+/** The same step in PyTorch (bench/torch_reference.py), when a python3 with torch exists. */
+function torchReference(batch: number): { threads: number; imagesPerSec: number }[] | null {
+  const script = new URL("./torch_reference.py", import.meta.url).pathname;
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    try {
+      const out = new Deno.Command(python, {
+        args: [script, "--batch", String(batch)],
+        stdout: "piped",
+        stderr: "null",
+      }).outputSync();
+      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout)).results;
+    } catch { /* not installed */ }
+  }
+  return null;
+}
+
 if (import.meta.main) {
   const args = Deno.args;
   const batch = intFlag(args, "--batch", 128), top = intFlag(args, "--top", 10);
@@ -147,5 +163,17 @@ if (import.meta.main) {
     // ≈ 0.5 image/s: one timed step and the profiled one take minutes at batch 128.
     results.push(await benchBackend("cpu", { batch, warmup: 0, steps: 1, top }));
   }
-  console.log(JSON.stringify({ bench: "train_step", results }, null, 2));
+  const torch = torchReference(batch);
+  const best = Math.max(...results.map((r) => r.imagesPerSec));
+  const ratio = torch
+    ? Object.fromEntries(
+      torch.map((
+        t,
+      ) => [
+        `wasm / pytorch ${t.threads} thread(s)`,
+        Math.round((best / t.imagesPerSec) * 100) / 100,
+      ]),
+    )
+    : "python3 with torch is not importable: apt-get install python3-torch to compare";
+  console.log(JSON.stringify({ bench: "train_step", results, pytorch: torch, ratio }, null, 2));
 }
