@@ -85,18 +85,24 @@ export function assembleTiles(
   const { grid } = opts;
   const gap = opts.gap ?? 0;
   if (tiles.length !== grid * grid) {
-    throw new Error(`assembleTiles(): a ${grid}×${grid} grid needs ${grid * grid} tiles, got ${tiles.length}.`);
+    throw new Error(
+      `assembleTiles(): a ${grid}×${grid} grid needs ${grid * grid} tiles, got ${tiles.length}.`,
+    );
   }
   const tileSize = Math.round(Math.sqrt(tiles[0].length));
   const size = grid * tileSize + (grid - 1) * gap;
   const pixels = new Uint8Array(size * size).fill(opts.background ?? 0);
   tiles.forEach((tile, i) => {
     if (tile.length !== tileSize * tileSize) {
-      throw new Error(`assembleTiles(): tile ${i} has ${tile.length} pixels, expected ${tileSize ** 2}.`);
+      throw new Error(
+        `assembleTiles(): tile ${i} has ${tile.length} pixels, expected ${tileSize ** 2}.`,
+      );
     }
     const top = Math.floor(i / grid) * (tileSize + gap), left = (i % grid) * (tileSize + gap);
     for (let r = 0; r < tileSize; r++) {
-      for (let c = 0; c < tileSize; c++) pixels[(top + r) * size + left + c] = tile[r * tileSize + c];
+      for (let c = 0; c < tileSize; c++) {
+        pixels[(top + r) * size + left + c] = tile[r * tileSize + c];
+      }
     }
   });
   return { pixels, size };
@@ -128,7 +134,9 @@ export function hammingDistance(a: ArrayLike<number>, b: ArrayLike<number>): num
 export function minPairwiseHamming(perms: readonly ArrayLike<number>[]): number {
   let min = Infinity;
   for (let i = 0; i < perms.length; i++) {
-    for (let j = i + 1; j < perms.length; j++) min = Math.min(min, hammingDistance(perms[i], perms[j]));
+    for (let j = i + 1; j < perms.length; j++) {
+      min = Math.min(min, hammingDistance(perms[i], perms[j]));
+    }
   }
   return min;
 }

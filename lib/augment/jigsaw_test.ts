@@ -49,8 +49,14 @@ Deno.test("cutTiles() with jitter stays inside each cell and varies with the rng
 });
 
 Deno.test("cutTiles() rejects a tile larger than its cell and a wrong pixel count", () => {
-  assertThrows(() => cutTiles(image, 28, { grid: 3, tileSize: 10 }), /tileSize 10 exceeds the cell side 9/);
-  assertThrows(() => cutTiles(image.subarray(1), 28, { grid: 2, tileSize: 14 }), /784 pixels, got 783/);
+  assertThrows(
+    () => cutTiles(image, 28, { grid: 3, tileSize: 10 }),
+    /tileSize 10 exceeds the cell side 9/,
+  );
+  assertThrows(
+    () => cutTiles(image.subarray(1), 28, { grid: 2, tileSize: 14 }),
+    /784 pixels, got 783/,
+  );
 });
 
 Deno.test("assembleTiles() puts `gap` background pixels between tiles", () => {

@@ -23,7 +23,10 @@ Deno.test("blockFeatures() averages the block's ReLU output over space", () => {
   const encoder = buildEncoder({ seed: 5, channels: [4, 6, 8] });
   const x = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 3);
   const relu2 = encoder.layers.find((l) => l.name.endsWith("_relu2"))!;
-  const upToRelu2 = tf.model({ inputs: encoder.inputs, outputs: relu2.output as tf.SymbolicTensor });
+  const upToRelu2 = tf.model({
+    inputs: encoder.inputs,
+    outputs: relu2.output as tf.SymbolicTensor,
+  });
   const want = tf.mean(upToRelu2.predict(x) as tf.Tensor, [1, 2]); // [2, 6]
   close(blockFeatures(encoder, 2).predict(x) as tf.Tensor, want);
 });

@@ -40,7 +40,10 @@ export interface GroupedBarsOptions {
  * ], { yTitle: "accuracy", format: ".0%" });
  * ```
  */
-export function groupedBars(data: readonly BarDatum[], opts: GroupedBarsOptions = {}): VegaLiteSpec {
+export function groupedBars(
+  data: readonly BarDatum[],
+  opts: GroupedBarsOptions = {},
+): VegaLiteSpec {
   if (!data.length) throw new RangeError("groupedBars(): needs at least one bar.");
   const xs = [...new Set(data.map((d) => d.x))];
   const series = [...new Set(data.map((d) => d.series))];
@@ -51,10 +54,20 @@ export function groupedBars(data: readonly BarDatum[], opts: GroupedBarsOptions 
     height: opts.height ?? 200,
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: { field: "x", type: "nominal", sort: xs, axis: { title: opts.xTitle ?? null, labelAngle: 0 } },
+      x: {
+        field: "x",
+        type: "nominal",
+        sort: xs,
+        axis: { title: opts.xTitle ?? null, labelAngle: 0 },
+      },
       xOffset: { field: "series", type: "nominal", sort: series },
       y: { field: "value", type: "quantitative", axis: { title: opts.yTitle ?? null, format } },
-      color: { field: "series", type: "nominal", sort: series, legend: { title: null, orient: "top" } },
+      color: {
+        field: "series",
+        type: "nominal",
+        sort: series,
+        legend: { title: null, orient: "top" },
+      },
       tooltip: [
         { field: "x", type: "nominal" },
         { field: "series", type: "nominal" },

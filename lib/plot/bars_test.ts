@@ -9,7 +9,9 @@ Deno.test("groupedBars() renders bars per category and series, in first-seen ord
     { x: "block 2", series: "random", value: 0.65 },
     { x: "block 2", series: "jigsaw", value: 0.74 },
   ], { title: "probe", format: ".0%" });
-  const enc = (spec as unknown as { encoding: { x: { sort: string[] }; color: { sort: string[] } } }).encoding;
+  const enc =
+    (spec as unknown as { encoding: { x: { sort: string[] }; color: { sort: string[] } } })
+      .encoding;
   assertEquals(enc.x.sort, ["block 1", "block 2"]);
   assertEquals(enc.color.sort, ["random", "jigsaw"]);
   const svg = await renderSvg(spec);

@@ -18,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../data/mod.ts";
 import { cutTiles } from "../augment/jigsaw.ts";
-import { DOWNSAMPLE_METHODS, downsample2x } from "../augment/downsample.ts";
+import { downsample2x, DOWNSAMPLE_METHODS } from "../augment/downsample.ts";
 import { applyToParts } from "../models/tiles.ts";
 import { createRng } from "../random.ts";
 import type { BatchSource, LossFn } from "../train/fit.ts";
@@ -79,7 +79,9 @@ export function countingSource(
       const b = positions.length;
       const x = new Float32Array(b * 6 * partPixels);
       for (let i = 0; i < b; i++) {
-        const rng = opts.seed === undefined ? batchRng : createRng(opts.seed * 1_000_003 + positions[i]);
+        const rng = opts.seed === undefined
+          ? batchRng
+          : createRng(opts.seed * 1_000_003 + positions[i]);
         let other = rng.int(indices.length - 1);
         if (other >= positions[i]) other++; // any position but this one
         const method = DOWNSAMPLE_METHODS[rng.int(DOWNSAMPLE_METHODS.length)];
@@ -99,7 +101,10 @@ export function countingSource(
  * trains `encoder` in place. The reference encoder ends in ReLU + average pooling, so its
  * "counts" are non-negative, as in the paper.
  */
-export function buildCountingModel(encoder: tf.LayersModel, opts: { name?: string } = {}): tf.LayersModel {
+export function buildCountingModel(
+  encoder: tf.LayersModel,
+  opts: { name?: string } = {},
+): tf.LayersModel {
   const partShape = encoder.inputs[0].shape.slice(1) as number[];
   const name = opts.name ?? `${encoder.name}_counting`;
   const input = tf.input({ shape: [6, ...partShape], name: `${name}_input` });
@@ -184,4 +189,33 @@ export function countingMetrics(
   }
   const n = source.size;
   return { countingError: counting / n, contrastDistance: contrast / n, hinge: hinge / n };
+}
+
+/** φ of one example's parts, for pictures of the learned "counts". */
+export interface Counts {
+  /** φ(Tᵢ(x)) of the 4 tiles. */
+  tiles: number[][];
+  /** Σᵢ φ(Tᵢ(x)). */
+  tileSum: number[];
+  /** φ(D(x)). */
+  whole: number[];
+  /** φ(D(y)), another image. */
+  other: number[];
+}
+
+/** Runs `model` (inference mode) on the examples `positions` of a counting `source`. */
+export function countsOf(
+  model: tf.LayersModel,
+  source: BatchSource,
+  positions: ArrayLike<number>,
+): Counts[] {
+  const { x, y } = source.batch(Int32Array.from(positions), createRng(0));
+  const out = tf.tidy(() => (model.predict(x) as tf.Tensor).arraySync() as number[][][]);
+  tf.dispose([x, y]);
+  return out.map((parts) => ({
+    tiles: parts.slice(0, 4),
+    tileSum: parts[0].map((_, j) => parts[0][j] + parts[1][j] + parts[2][j] + parts[3][j]),
+    whole: parts[4],
+    other: parts[5],
+  }));
 }

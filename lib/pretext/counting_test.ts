@@ -11,6 +11,7 @@ import {
   countingMetrics,
   countingSource,
   countingTerms,
+  countsOf,
 } from "./counting.ts";
 
 await tf.setBackend("cpu");
@@ -62,7 +63,8 @@ Deno.test("countingSource() yields the 4 tiles, D(x) and D(y) of another image",
   const img = (k: number) => images.subarray(k * 784, (k + 1) * 784);
   const topLeft = Array.from({ length: 196 }, (_, i) => img(2)[Math.floor(i / 14) * 28 + (i % 14)]);
   assertEquals(parts[0][0], topLeft);
-  const boxOrNearest = (k: number) => [downsample2x(img(k), 28, "box"), downsample2x(img(k), 28, "nearest")].map((a) => a.join());
+  const boxOrNearest = (k: number) =>
+    [downsample2x(img(k), 28, "box"), downsample2x(img(k), 28, "nearest")].map((a) => a.join());
   assert(boxOrNearest(2).includes(parts[0][4].join()), "part 5 is D(x)");
   const others = [0, 1, 3, 4].flatMap(boxOrNearest);
   assert(others.includes(parts[0][5].join()), "part 6 is D(y) of another image");
@@ -91,4 +93,19 @@ Deno.test("buildCountingModel() trains through fit() with countingLoss", async (
   });
   assert(metrics.countingError >= 0 && metrics.contrastDistance >= 0);
   assert(metrics.hinge >= 0 && metrics.hinge <= 10);
+});
+
+Deno.test("countsOf() returns φ of the parts and the sum over tiles", () => {
+  const encoder = buildEncoder({ seed: 1, inputShape: [14, 14, 1], channels: [2, 2, 3] });
+  const model = buildCountingModel(encoder);
+  const source = countingSource(set, [0, 1, 2], { seed: 2 });
+  const [counts] = countsOf(model, source, [1]);
+  assertEquals(counts.tiles.length, 4);
+  assertEquals(counts.whole.length, 3);
+  counts.tileSum.forEach((v, j) =>
+    assertAlmostEquals(v, counts.tiles.reduce((s, t) => s + t[j], 0), 1e-5)
+  );
+  const { x } = source.batch(Int32Array.from([1]), createRng(0));
+  const direct = (model.predict(x) as tf.Tensor).arraySync() as number[][][];
+  assertEquals(counts.other, direct[0][5]);
 });

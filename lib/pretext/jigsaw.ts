@@ -76,7 +76,9 @@ export function jigsawSource(
       for (let i = 0; i < b; i++) {
         const at = indices[positions[i]] * pixels;
         // a fixed seed gives each image the same puzzle every time (evaluation)
-        const rng = opts.seed === undefined ? batchRng : createRng(opts.seed * 1_000_003 + positions[i]);
+        const rng = opts.seed === undefined
+          ? batchRng
+          : createRng(opts.seed * 1_000_003 + positions[i]);
         const puzzle = makePuzzle(set.images.subarray(at, at + pixels), size, { ...opts, rng });
         puzzle.tiles.forEach((tile, t) => {
           const row = (i * parts + t) * tilePixels;
@@ -131,4 +133,36 @@ export function buildJigsawModel(
     name: `${name}_logits`,
   }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name });
+}
+
+/** A puzzle and the network's answer, for pictures. */
+export interface SolvedPuzzle {
+  /** The shuffled tiles as shown to the network (uint8). */
+  tiles: Uint8Array[];
+  /** Index of the permutation applied. */
+  label: number;
+  /** Index of the permutation the network predicts. */
+  predicted: number;
+}
+
+/** Runs `model` on the examples `positions` of a jigsaw `source` and returns puzzles + answers. */
+export function solvePuzzles(
+  model: tf.LayersModel,
+  source: BatchSource,
+  positions: ArrayLike<number>,
+): SolvedPuzzle[] {
+  const { x, y } = source.batch(Int32Array.from(positions), createRng(0));
+  const [, parts, h, w] = x.shape as number[];
+  const pixels = Uint8Array.from(x.dataSync(), (v) => Math.round(v * 255));
+  const predicted = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync());
+  const labels = y.dataSync();
+  tf.dispose([x, y]);
+  return Array.from(predicted, (p, i) => ({
+    tiles: Array.from(
+      { length: parts },
+      (_, t) => pixels.slice((i * parts + t) * h * w, (i * parts + t + 1) * h * w),
+    ),
+    label: labels[i],
+    predicted: p,
+  }));
 }

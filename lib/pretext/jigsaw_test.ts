@@ -5,7 +5,7 @@ import type { ImageSet } from "../data/mod.ts";
 import { cutTiles, maxHammingPermutations, unpermuteTiles } from "../augment/jigsaw.ts";
 import { buildEncoder } from "../models/encoder.ts";
 import { fit } from "../train/fit.ts";
-import { buildJigsawModel, jigsawSource } from "./jigsaw.ts";
+import { buildJigsawModel, jigsawSource, solvePuzzles } from "./jigsaw.ts";
 
 await tf.setBackend("cpu");
 
@@ -59,11 +59,15 @@ Deno.test("buildJigsawModel() trains through fit() on stacked tiles", async () =
   });
   assertEquals(model.outputs[0].shape, [null, 24]);
   const before = encoder.getWeights()[0].dataSync().slice();
-  const history = await fit(model, jigsawSource(set, [0, 1, 2, 3, 4, 5], {
-    grid: 2,
-    tileSize: 12,
-    permutations,
-  }), { epochs: 2, batchSize: 3, seed: 0, progress: false });
+  const history = await fit(
+    model,
+    jigsawSource(set, [0, 1, 2, 3, 4, 5], {
+      grid: 2,
+      tileSize: 12,
+      permutations,
+    }),
+    { epochs: 2, batchSize: 3, seed: 0, progress: false },
+  );
   assertEquals(history.length, 2);
   for (const h of history) {
     assert(Number.isFinite(h.loss));
@@ -71,4 +75,18 @@ Deno.test("buildJigsawModel() trains through fit() on stacked tiles", async () =
   }
   const after = encoder.getWeights()[0].dataSync();
   assert(after.some((v, i) => v !== before[i]), "the tile encoder was trained");
+});
+
+Deno.test("solvePuzzles() returns the shuffled tiles, the label and the model's answer", () => {
+  const encoder = buildEncoder({ seed: 0, inputShape: [14, 14, 1], channels: [2, 2, 2] });
+  const model = buildJigsawModel(encoder, { tiles: 4, numPermutations: 24, hidden: 4, seed: 0 });
+  const source = jigsawSource(set, [0, 1, 2], { grid: 2, tileSize: 14, permutations, seed: 3 });
+  const solved = solvePuzzles(model, source, [2, 0]);
+  assertEquals(solved.length, 2);
+  const { x, y } = source.batch(Int32Array.from([2, 0]), createRng(9));
+  assertEquals(solved.map((s) => s.label), Array.from(y.dataSync()));
+  const first = Array.from(x.slice([0, 1], [1, 1]).dataSync(), (v) => Math.round(v * 255));
+  assertEquals(Array.from(solved[0].tiles[1]), first);
+  assert(solved.every((s) => s.predicted >= 0 && s.predicted < 24));
+  tf.dispose([x, y]);
 });
