@@ -95,20 +95,44 @@ export function countingSource(
   };
 }
 
+/** Options of {@link buildCountingModel}. */
+export interface CountingModelOptions {
+  /**
+   * Size of the counting vector: a dense layer + ReLU on the encoder's features (the paper's φ
+   * ends in fc + ReLU, 1,000 counts). Omitted: the encoder's own features are the counts.
+   */
+  counts?: number;
+  /** Seed of the counting layer's initialisation. */
+  seed?: number;
+  name?: string;
+}
+
 /**
  * The counting model: `encoder` (built for the part size, e.g. `buildEncoder({ inputShape: [14,
- * 14, 1] })`) applied to each of the 6 parts with shared weights → φ [batch, 6, dim]. Training it
- * trains `encoder` in place. The reference encoder ends in ReLU + average pooling, so its
- * "counts" are non-negative, as in the paper.
+ * 14, 1] })`) applied to each of the 6 parts with shared weights, then (with `counts`) a shared
+ * dense + ReLU layer → non-negative counts φ [batch, 6, counts]. Training it trains `encoder` in
+ * place. The head matters for the collapse the contrastive term prevents: a dense layer can shrink
+ * its output to zero in a few hundred steps, where the encoder's last batch norm would take
+ * thousands.
  */
 export function buildCountingModel(
   encoder: tf.LayersModel,
-  opts: { name?: string } = {},
+  opts: CountingModelOptions = {},
 ): tf.LayersModel {
   const partShape = encoder.inputs[0].shape.slice(1) as number[];
   const name = opts.name ?? `${encoder.name}_counting`;
   const input = tf.input({ shape: [6, ...partShape], name: `${name}_input` });
-  return tf.model({ inputs: input, outputs: applyToParts(encoder, input), name });
+  let counts = applyToParts(encoder, input); // [batch, 6, dim]
+  if (opts.counts) {
+    const rng = createRng((opts.seed ?? 0) + 15_485_863);
+    counts = tf.layers.dense({
+      units: opts.counts,
+      activation: "relu",
+      kernelInitializer: tf.initializers.heNormal({ seed: rng.fork() }),
+      name: `${name}_counts`,
+    }).apply(counts) as tf.SymbolicTensor; // [batch, 6, counts], the same layer for every part
+  }
+  return tf.model({ inputs: input, outputs: counts, name });
 }
 
 /** Per-example terms of the counting loss, from φ of the six parts [batch, 6, dim]. */

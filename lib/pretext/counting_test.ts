@@ -109,3 +109,18 @@ Deno.test("countsOf() returns φ of the parts and the sum over tiles", () => {
   const direct = (model.predict(x) as tf.Tensor).arraySync() as number[][][];
   assertEquals(counts.other, direct[0][5]);
 });
+
+Deno.test("buildCountingModel() with a counting head gives non-negative counts per part", () => {
+  const encoder = buildEncoder({ seed: 1, inputShape: [14, 14, 1], channels: [2, 2, 3] });
+  const model = buildCountingModel(encoder, { counts: 5, seed: 0 });
+  assertEquals(model.outputs[0].shape, [null, 6, 5]);
+  const { x } = countingSource(set, [0, 1, 2]).batch(Int32Array.from([0, 1]), createRng(0));
+  const out = model.predict(x) as tf.Tensor;
+  assertEquals(out.shape, [2, 6, 5]);
+  assert(out.dataSync().every((v) => v >= 0));
+  // the head is shared: the same features give the same counts in any part
+  const twice = tf.concat([x.slice([0, 0], [1, 1]), x.slice([0, 0], [1, 1])], 1);
+  const padded = tf.concat([twice, x.slice([0, 2], [1, 4])], 1);
+  const counts = (model.predict(padded) as tf.Tensor).arraySync() as number[][][];
+  counts[0][0].forEach((v, j) => assertAlmostEquals(counts[0][1][j], v, 1e-6));
+});
