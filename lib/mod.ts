@@ -16,3 +16,7 @@ export * from "./results/describe.ts";
 export * from "./plot/mod.ts";
 export * from "./show/mod.ts";
 export * from "./parallel/pool.ts";
+export * from "./augment/jigsaw.ts";
+export * from "./augment/downsample.ts";
+export * from "./pretext/jigsaw.ts";
+export * from "./pretext/counting.ts";

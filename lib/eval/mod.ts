@@ -6,3 +6,4 @@ export * from "./protocol.ts";
 export * from "./embedding.ts";
 export * from "./evaluate.ts";
 export * from "./train_and_score.ts";
+export * from "./spread.ts";

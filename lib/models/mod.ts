@@ -1,1 +1,3 @@
 export * from "./encoder.ts";
+export * from "./blocks.ts";
+export * from "./tiles.ts";

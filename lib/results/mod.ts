@@ -1,2 +1,3 @@
 export * from "./schema.ts";
 export * from "./save.ts";
+export * from "./compare.ts";
