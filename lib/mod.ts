@@ -25,3 +25,4 @@ export * from "./pretext/tiny_cbow.ts";
 export * from "./results/suite_map.ts";
 export * from "./results/code_version.ts";
 export * from "./results/summary.ts";
+export * from "./data/stdlib_datasets.ts";

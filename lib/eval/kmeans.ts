@@ -270,3 +270,25 @@ export function elbowK(sweep: readonly KmeansSweepRow[]): number {
   }
   return best;
 }
+
+/** Per-cluster means of each column of `points` ([k, dim], row-major; NaN for an empty cluster). */
+export function clusterMeans(
+  points: Points,
+  assignments: ArrayLike<number>,
+  k: number,
+): Float64Array {
+  const { data, n, dim } = points;
+  if (assignments.length !== n) {
+    throw new Error(`clusterMeans(): ${assignments.length} assignments for ${n} points.`);
+  }
+  const sums = new Float64Array(k * dim), counts = new Int32Array(k);
+  for (let i = 0; i < n; i++) {
+    const c = assignments[i];
+    if (!(c >= 0 && c < k)) {
+      throw new Error(`clusterMeans(): assignment ${c} of point ${i} is not in 0..${k - 1}.`);
+    }
+    counts[c]++;
+    for (let d = 0; d < dim; d++) sums[c * dim + d] += data[i * dim + d];
+  }
+  return sums.map((s, i) => s / counts[Math.floor(i / dim)]);
+}

@@ -1,6 +1,13 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
 import { createRng } from "../random.ts";
-import { bestSilhouetteK, elbowK, kmeans, kmeansSweep, silhouetteScore } from "./kmeans.ts";
+import {
+  bestSilhouetteK,
+  clusterMeans,
+  elbowK,
+  kmeans,
+  kmeansSweep,
+  silhouetteScore,
+} from "./kmeans.ts";
 
 /** `k` well-separated 2-D blobs of `per` points each, centres on a grid 10 apart. */
 function blobs(k: number, per: number, seed: number) {
@@ -65,4 +72,11 @@ Deno.test("kmeansSweep(): silhouette and elbow both pick the true k of clean blo
   assert(sweep.every((r, i) => i === 0 || r.inertia <= sweep[i - 1].inertia + 1e-9));
   assertEquals(bestSilhouetteK(sweep), 4);
   assertEquals(elbowK(sweep), 4);
+});
+
+Deno.test("clusterMeans() averages each column per cluster", () => {
+  const points = { data: Float64Array.of(0, 10, 2, 20, 5, 50), n: 3, dim: 2 };
+  assertEquals([...clusterMeans(points, [0, 0, 1], 2)], [1, 15, 5, 50]);
+  assert(Number.isNaN(clusterMeans(points, [0, 0, 0], 2)[2]));
+  assertThrows(() => clusterMeans(points, [0, 0, 2], 2), /not in 0\.\.1/);
 });

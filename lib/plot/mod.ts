@@ -14,3 +14,4 @@
  */
 export * from "./specs.ts";
 export * from "./render.ts";
+export * from "./overview_specs.ts";

@@ -133,7 +133,7 @@ export function cbowEmbeddings(
   if (!layer) throw new Error(`cbowEmbeddings(): ${model.name} has no embedding layer.`);
   const table = layer.getWeights()[0];
   const [n, dim] = table.shape as [number, number];
-  return { data: table.dataSync() as Float32Array, n, dim };
+  return { data: Float32Array.from(table.dataSync() as Float32Array), n, dim }; // a copy
 }
 
 /** A neighbour in embedding space. */
