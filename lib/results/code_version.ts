@@ -1,0 +1,91 @@
+/**
+ * Which code a result came from, compared with the code now: a result is *stale* when `lib/`
+ * (everything a notebook computes) differs between the commit it recorded and `HEAD`.
+ *
+ * @example
+ * ```ts ignore
+ * import { codeVersionStatus } from "./code_version.ts";
+ * const status = codeVersionStatus("d199522…");
+ * // { state: "stale", libCommitsSince: 2, note: "lib/ changed in 2 commit(s) since …" }
+ * ```
+ * @module
+ */
+
+/** How a result's code relates to the current `lib/`. */
+export interface CodeVersionStatus {
+  /** The recorded SHA (may end in "-dirty", or be "unknown"). */
+  gitSha: string;
+  /**
+   * current: lib/ at that commit equals lib/ at HEAD. stale: it differs. dirty: equal, but lib/
+   * had uncommitted changes when the notebook ran, so the code cannot be pinned down. unknown:
+   * no SHA recorded, no git, or a commit this repository does not have.
+   */
+  state: "current" | "stale" | "dirty" | "unknown";
+  /** Commits on HEAD's history touching lib/ that the result's commit lacks (stale only). */
+  libCommitsSince?: number;
+  /** One sentence for a reader. */
+  note: string;
+}
+
+/** Options of {@link codeVersionStatus}. */
+export interface CodeVersionOptions {
+  /** The repository (default: this checkout). */
+  root?: string;
+  /** The path whose changes make a result stale (default "lib"). */
+  path?: string;
+}
+
+function git(root: string, args: string[]): { ok: boolean; out: string } {
+  try {
+    const r = new Deno.Command("git", { args, cwd: root, stdout: "piped", stderr: "null" })
+      .outputSync();
+    return { ok: r.success, out: new TextDecoder().decode(r.stdout).trim() };
+  } catch {
+    return { ok: false, out: "" }; // git missing or no permission
+  }
+}
+
+/** Compares the `lib/` of the commit a result recorded with `lib/` at HEAD. */
+export function codeVersionStatus(
+  gitSha: string,
+  opts: CodeVersionOptions = {},
+): CodeVersionStatus {
+  const root = opts.root ?? new URL("../..", import.meta.url).pathname;
+  const path = opts.path ?? "lib";
+  const dirty = gitSha.endsWith("-dirty");
+  const sha = gitSha.replace(/-dirty$/, "");
+  if (!/^[0-9a-f]{7,40}$/i.test(sha)) {
+    return { gitSha, state: "unknown", note: "no git SHA was recorded (run outside a checkout)" };
+  }
+  if (!git(root, ["cat-file", "-e", `${sha}^{commit}`]).ok) {
+    return {
+      gitSha,
+      state: "unknown",
+      note: `commit ${sha.slice(0, 7)} is not in this repository (shallow clone or rewritten ` +
+        "history); cannot compare",
+    };
+  }
+  const diff = git(root, ["diff", "--quiet", sha, "HEAD", "--", path]);
+  if (diff.ok) {
+    return dirty
+      ? {
+        gitSha,
+        state: "dirty",
+        note: `${path}/ had uncommitted changes when it ran (on top of ${sha.slice(0, 7)}, ` +
+          "which matches the current code); re-run to pin the code down",
+      }
+      : { gitSha, state: "current", note: `${path}/ is unchanged since ${sha.slice(0, 7)}` };
+  }
+  const count = Number(git(root, ["rev-list", "--count", `${sha}..HEAD`, "--", path]).out) || 0;
+  const last = git(root, ["log", "-1", "--format=%h %cs", "--", path]).out;
+  return {
+    gitSha,
+    state: "stale",
+    libCommitsSince: count,
+    note:
+      `${path}/ changed after ${sha.slice(0, 7)}${
+        dirty ? " (which ran with uncommitted changes)" : ""
+      }: ` +
+      `${count} commit(s) since, latest ${last}; re-run the notebook`,
+  };
+}

@@ -1,0 +1,50 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { codeVersionStatus } from "./code_version.ts";
+
+const assertMatch = (text: string, pattern: RegExp) => assert(pattern.test(text), text);
+
+function git(root: string, ...args: string[]): string {
+  const r = new Deno.Command("git", { args, cwd: root, stdout: "piped", stderr: "piped" })
+    .outputSync();
+  if (!r.success) throw new Error(new TextDecoder().decode(r.stderr));
+  return new TextDecoder().decode(r.stdout).trim();
+}
+
+/** A throw-away repository: commit A (lib v1), B (docs only), C (lib v2). */
+function repo(): { root: string; a: string; b: string; c: string } {
+  const root = Deno.makeTempDirSync({ prefix: "code-version-" });
+  git(root, "init", "-q");
+  git(root, "config", "user.email", "t@example.com");
+  git(root, "config", "user.name", "t");
+  Deno.mkdirSync(`${root}/lib`);
+  const commit = (path: string, text: string): string => {
+    Deno.writeTextFileSync(`${root}/${path}`, text);
+    git(root, "add", path);
+    git(root, "commit", "-q", "-m", path);
+    return git(root, "rev-parse", "HEAD");
+  };
+  const a = commit("lib/x.ts", "v1");
+  const b = commit("README.md", "docs");
+  const c = commit("lib/x.ts", "v2");
+  return { root, a, b, c };
+}
+
+Deno.test("codeVersionStatus() flags results whose lib/ differs from HEAD's", () => {
+  const { root, a, b, c } = repo();
+  const stale = codeVersionStatus(a, { root });
+  assertEquals([stale.state, stale.libCommitsSince], ["stale", 1]);
+  assertMatch(stale.note, /re-run the notebook/);
+  assertEquals(codeVersionStatus(b.slice(0, 7) + "-dirty", { root }).state, "stale");
+  assertEquals(codeVersionStatus(c, { root }).state, "current");
+  assertEquals(codeVersionStatus(`${c}-dirty`, { root }).state, "dirty");
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("codeVersionStatus() says unknown for no SHA or a commit the repository lacks", () => {
+  const { root } = repo();
+  assertEquals(codeVersionStatus("unknown", { root }).state, "unknown");
+  const missing = codeVersionStatus("0123456789abcdef0123456789abcdef01234567", { root });
+  assertEquals(missing.state, "unknown");
+  assertMatch(missing.note, /not in this repository/);
+  Deno.removeSync(root, { recursive: true });
+});

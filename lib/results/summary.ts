@@ -1,0 +1,272 @@
+/**
+ * The suite's leaderboard, built from every `results/*.json`: rows grouped by downstream task
+ * (one table and one chart each), the runtime and code version of each result, and which planned
+ * notebooks have no results yet. Used by `notebooks/99_summary.ipynb` and the static site.
+ *
+ * @example
+ * ```ts ignore
+ * import { leaderboards, loadResultsDir, suiteStatus } from "./summary.ts";
+ * const { results, problems } = await loadResultsDir("results");
+ * for (const board of leaderboards(results)) console.log(board.task, board.rows.length);
+ * ```
+ * @module
+ */
+import { type CodeVersionStatus, codeVersionStatus } from "./code_version.ts";
+import { budgetsOf, formatAccuracy } from "./describe.ts";
+import { loadResults } from "./save.ts";
+import { FAMILIES, type ResultRow, type Results } from "./schema.ts";
+import { downstreamTask, SUITE_NOTEBOOKS } from "./suite_map.ts";
+
+/** A results file that could not be read or failed validation. */
+export interface ResultsProblem {
+  file: string;
+  error: string;
+}
+
+/**
+ * Reads and validates every `*.json` of `dir` (sorted by name). Invalid files do not stop the
+ * others: they come back in `problems`, each error naming its file. A missing directory is empty.
+ */
+export async function loadResultsDir(dir: string): Promise<{
+  results: Results[];
+  problems: ResultsProblem[];
+}> {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".json"))
+      .map((e) => e.name).sort();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { results: [], problems: [] };
+    throw e;
+  }
+  const results: Results[] = [], problems: ResultsProblem[] = [];
+  for (const name of names) {
+    try {
+      const r = await loadResults(`${dir}/${name}`);
+      if (`${r.notebook}.json` !== name) {
+        throw new Error(
+          `${dir}/${name} says notebook "${r.notebook}"; results/<notebook>.json must match. ` +
+            "Rename the file or re-run its notebook.",
+        );
+      }
+      results.push(r);
+    } catch (e) {
+      problems.push({ file: `${dir}/${name}`, error: (e as Error).message });
+    }
+  }
+  return { results, problems };
+}
+
+/** A result row with the notebook it came from. */
+export type LeaderboardRow = ResultRow & { notebook: string };
+
+/** The leaderboard of one downstream task and metric. */
+export interface Leaderboard {
+  task: string;
+  metric: string;
+  /** Grouped by family (control, unsupervised, supervised, self-supervised). */
+  rows: LeaderboardRow[];
+  notebooks: string[];
+}
+
+const MODE_RANK: Record<string, number> = { full: 3, standard: 2, smoke: 1 };
+
+/** Prefer the run with the bigger mode, then the newer one. */
+function better(a: Results, b: Results): boolean {
+  const ra = MODE_RANK[a.mode] ?? 0, rb = MODE_RANK[b.mode] ?? 0;
+  return ra !== rb ? ra > rb : a.createdAt > b.createdAt;
+}
+
+/**
+ * One leaderboard per (downstream task, metric). The baselines every notebook of a task repeats
+ * (control, unsupervised and supervised rows with the same method name) are shown once, from the
+ * best run (full > standard > smoke, then the newest); self-supervised rows are each notebook's
+ * own, suffixed with the notebook when two notebooks use the same method name.
+ */
+export function leaderboards(results: readonly Results[]): Leaderboard[] {
+  const groups = new Map<string, { task: string; metric: string; runs: Results[] }>();
+  for (const r of results) {
+    for (const metric of new Set(r.rows.map((row) => row.metric))) {
+      const task = downstreamTask(r as Results & { task?: unknown });
+      const key = `${task}\u0000${metric}`;
+      if (!groups.has(key)) groups.set(key, { task, metric, runs: [] });
+      groups.get(key)!.runs.push(r);
+    }
+  }
+  return [...groups.values()].map(({ task, metric, runs }) => {
+    const baselineSource = new Map<string, Results>();
+    const ownerCount = new Map<string, Set<string>>();
+    for (const run of runs) {
+      for (const row of run.rows) {
+        if (row.metric !== metric) continue;
+        if (row.family === "self-supervised") {
+          if (!ownerCount.has(row.method)) ownerCount.set(row.method, new Set());
+          ownerCount.get(row.method)!.add(run.notebook);
+          continue;
+        }
+        const current = baselineSource.get(row.method);
+        if (!current || better(run, current)) baselineSource.set(row.method, run);
+      }
+    }
+    const rows: LeaderboardRow[] = [];
+    for (const run of runs) {
+      for (const row of run.rows) {
+        if (row.metric !== metric) continue;
+        if (row.family === "self-supervised") {
+          const shared = (ownerCount.get(row.method)?.size ?? 0) > 1;
+          rows.push({
+            ...row,
+            method: shared ? `${row.method} (${run.notebook})` : row.method,
+            notebook: run.notebook,
+          });
+        } else if (baselineSource.get(row.method) === run) {
+          rows.push({ ...row, notebook: run.notebook });
+        }
+      }
+    }
+    const familyOrder = (row: ResultRow) => (FAMILIES as readonly string[]).indexOf(row.family);
+    rows.sort((a, b) => familyOrder(a) - familyOrder(b)); // stable: notebook order within a family
+    return { task, metric, rows, notebooks: runs.map((r) => r.notebook) };
+  });
+}
+
+/** "72.4 ± 1.3 %" for accuracy; "3.512 ± 0.210" for any other metric. */
+export function formatMetric(row: Pick<ResultRow, "metric" | "mean" | "std" | "n">): string {
+  if (row.metric === "accuracy") return formatAccuracy(row);
+  return row.n > 1 ? `${row.mean.toFixed(3)} ± ${row.std.toFixed(3)}` : row.mean.toFixed(3);
+}
+
+/** A leaderboard as table records: method, family, notebook, one column per label budget. */
+export function leaderboardTable(board: Leaderboard): Record<string, string>[] {
+  const budgets = budgetsOf(board.rows);
+  const methods = [...new Map(board.rows.map((r) => [r.method, r])).values()];
+  return methods.map((first) => {
+    const record: Record<string, string> = {
+      method: first.method,
+      family: first.family,
+      notebook: first.notebook,
+    };
+    for (const b of budgets) {
+      const row = board.rows.find((r) => r.method === first.method && r.labelsPerClass === b);
+      record[b === "all" ? "all labels" : `${b}/class`] = row ? formatMetric(row) : "–";
+    }
+    return record;
+  });
+}
+
+/** Runtime and code version of one result. */
+export interface RunInfo {
+  notebook: string;
+  mode: string;
+  seeds: number;
+  backend: string;
+  minutes: number;
+  createdAt: string;
+  code: string;
+  codeStatus: CodeVersionStatus["state"];
+  note: string;
+}
+
+/** Runtime, date and code version (current / stale / dirty / unknown) of each result. */
+export function runInfo(results: readonly Results[], opts: { root?: string } = {}): RunInfo[] {
+  return results.map((r) => {
+    const status = codeVersionStatus(r.gitSha, { root: opts.root });
+    return {
+      notebook: r.notebook,
+      mode: r.mode,
+      seeds: r.seeds.length,
+      backend: r.backend,
+      minutes: Math.round(r.wallSeconds / 6) / 10,
+      createdAt: r.createdAt.slice(0, 16).replace("T", " "),
+      code: r.gitSha === "unknown"
+        ? "unknown"
+        : r.gitSha.slice(0, 7) + (r.gitSha.endsWith("-dirty") ? "-dirty" : ""),
+      codeStatus: status.state,
+      note: status.note,
+    };
+  });
+}
+
+/** Where one planned notebook stands. */
+export interface SuiteEntry {
+  notebook: string;
+  pretext: string;
+  family: string;
+  paper: string;
+  downstream: string;
+  /** "standard run, 2026-11-27" / "not yet run" (+ whether the notebook file exists). */
+  status: string;
+  /** What it found, from its rows (empty when not yet run). */
+  finding: string;
+}
+
+/**
+ * The best self-supervised row against the best other row, at the smallest label budget and with
+ * all labels: "10/class: RotNet + fine-tune 69.7 ± 1.2 % vs pixels + linear probe 68.8 ± 1.0 %".
+ */
+export function headlineFinding(rows: readonly ResultRow[]): string {
+  const metric = rows[0]?.metric;
+  const lowerIsBetter = /rmse|error|loss|perplexity/i.test(metric ?? "");
+  const pick = (xs: ResultRow[]) =>
+    xs.reduce((a, b) => ((lowerIsBetter ? b.mean < a.mean : b.mean > a.mean) ? b : a));
+  const budgets = budgetsOf([...rows]);
+  const shown = [...new Set([budgets[0], budgets[budgets.length - 1]])];
+  const parts: string[] = [];
+  for (const budget of shown) {
+    const here = rows.filter((r) => r.labelsPerClass === budget && r.metric === metric);
+    const ssl = here.filter((r) => r.family === "self-supervised");
+    const others = here.filter((r) => r.family !== "self-supervised");
+    if (!ssl.length || !others.length) continue;
+    const a = pick(ssl), b = pick(others);
+    const wins = lowerIsBetter ? a.mean < b.mean : a.mean > b.mean;
+    parts.push(
+      `${budget === "all" ? "all labels" : `${budget}/class`}: ${a.method} ${formatMetric(a)} ` +
+        `${wins ? "beats" : "trails"} ${b.method} ${formatMetric(b)}`,
+    );
+  }
+  return parts.join("; ");
+}
+
+/**
+ * Every planned notebook of the suite map with its status and finding; results from notebooks
+ * outside the map are listed after them. `notebooksDir` tells "not yet written" from "not yet run".
+ */
+export function suiteStatus(
+  results: readonly Results[],
+  opts: { notebooksDir?: string } = {},
+): SuiteEntry[] {
+  const exists = (stem: string): boolean => {
+    if (!opts.notebooksDir) return false;
+    try {
+      return Deno.statSync(`${opts.notebooksDir}/${stem}.ipynb`).isFile;
+    } catch {
+      return false;
+    }
+  };
+  const planned = SUITE_NOTEBOOKS.map((n) => ({ ...n, notebook: n.stem }));
+  const extra = results.filter((r) => !SUITE_NOTEBOOKS.some((n) => n.stem === r.notebook))
+    .map((r) => ({
+      notebook: r.notebook,
+      pretext: "?",
+      family: "?",
+      paper: "?",
+      downstream: downstreamTask(r as Results & { task?: unknown }),
+    }));
+  return [...planned, ...extra].map((n) => {
+    const r = results.find((x) => x.notebook === n.notebook);
+    const status = r
+      ? `${r.mode} run, ${r.createdAt.slice(0, 10)}`
+      : `not yet run${
+        opts.notebooksDir ? (exists(n.notebook) ? "" : " (notebook not written yet)") : ""
+      }`;
+    return {
+      notebook: n.notebook,
+      pretext: n.pretext,
+      family: n.family,
+      paper: n.paper,
+      downstream: n.downstream,
+      status,
+      finding: r ? headlineFinding(r.rows) : "",
+    };
+  });
+}
