@@ -216,7 +216,7 @@ export function segmentProfiles(
 }
 
 /** One bar. */
-export interface BarDatum {
+export interface LabeledBar {
   label: string;
   value: number;
   /** Optional colour group. */
@@ -225,7 +225,7 @@ export interface BarDatum {
 
 /** A horizontal bar chart (e.g. minutes per notebook), bars in the given order. */
 export function barChart(
-  bars: readonly BarDatum[],
+  bars: readonly LabeledBar[],
   opts: ChartOptions & { xTitle?: string } = {},
 ): VegaLiteSpec {
   return {
