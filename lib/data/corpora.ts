@@ -60,7 +60,9 @@ export function mailText(raw: string): string {
     .replace(/&(#?\w+);/g, (all, name: string) => {
       if (name.startsWith("#")) {
         const code = Number(name.slice(1));
-        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : " ";
+        return Number.isFinite(code) && code > 0 && code < 0x110000
+          ? String.fromCodePoint(code)
+          : " ";
       }
       return ENTITIES[name.toLowerCase()] ?? all;
     });

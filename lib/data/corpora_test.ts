@@ -1,5 +1,12 @@
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { loadMails, loadNovel, loadSpeeches, mailText, passages, trainTestSplit } from "./corpora.ts";
+import {
+  loadMails,
+  loadNovel,
+  loadSpeeches,
+  mailText,
+  passages,
+  trainTestSplit,
+} from "./corpora.ts";
 
 Deno.test("mailText() keeps the subject and body, drops other headers and HTML", () => {
   const raw = "From: a@b.c\nReceived: from list.example.org\nSubject: Cheap  stuff\n\n" +
@@ -27,7 +34,11 @@ Deno.test("loadSpeeches() and loadNovel() give the addresses with party and the 
 
 Deno.test("passages() cuts text at sentence ends into pieces of about n words", () => {
   const text = "One two three. Four five six! Seven eight? Nine.";
-  assertEquals(passages(text, { words: 3 }), ["One two three.", "Four five six!", "Seven eight? Nine."]);
+  assertEquals(passages(text, { words: 3 }), [
+    "One two three.",
+    "Four five six!",
+    "Seven eight? Nine.",
+  ]);
   assertThrows(() => passages(text, { words: 0 }), /positive\ integer/);
 });
 

@@ -100,7 +100,9 @@ export function buildVocabulary(
     throw new Error(`buildVocabulary(): minCount must be a positive integer, got ${minCount}.`);
   }
   if (!(maxSize >= 3)) {
-    throw new Error(`buildVocabulary(): maxSize must be at least 3 (two special ids), got ${maxSize}.`);
+    throw new Error(
+      `buildVocabulary(): maxSize must be at least 3 (two special ids), got ${maxSize}.`,
+    );
   }
   const counts = new Map<string, number>();
   let total = 0, documents = 0;

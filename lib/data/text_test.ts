@@ -28,7 +28,10 @@ Deno.test("tokenize() lowercases, drops punctuation and folds numbers", () => {
 });
 
 Deno.test("tokenize() rejects non-text input with a clear error", () => {
-  assertThrows(() => tokenize(42 as unknown as string), /expected\ text\ \(a\ string\),\ got\ a\ number/);
+  assertThrows(
+    () => tokenize(42 as unknown as string),
+    /expected\ text\ \(a\ string\),\ got\ a\ number/,
+  );
   assertThrows(() => tokenize(null as unknown as string), /got\ null/);
 });
 
@@ -54,17 +57,31 @@ Deno.test("buildVocabulary() errors on an empty corpus, untokenized input and to
   assertThrows(() => buildVocabulary([]), /the\ corpus\ is\ empty/);
   assertThrows(() => buildVocabulary([[], []]), /2\ documents,\ no\ tokens/);
   assertThrows(
-    () => buildVocabulary(["not tokenized"] as unknown as string[][]), /tokenize\ each\ text\ first/);
+    () => buildVocabulary(["not tokenized"] as unknown as string[][]),
+    /tokenize\ each\ text\ first/,
+  );
   assertThrows(() => buildVocabulary([["a", "b"]], { minCount: 5 }), /lower\ minCount/);
 });
 
 Deno.test("encodeTextSet() encodes texts with labels and checks them; selectTexts() subsets", () => {
   const vocab = buildVocabulary([tokenize("spam spam ham eggs")], { minCount: 1 });
-  const set = encodeTextSet(["spam and eggs", "ham"], [1, 0], { vocab, classNames: ["ham", "spam"] });
+  const set = encodeTextSet(["spam and eggs", "ham"], [1, 0], {
+    vocab,
+    classNames: ["ham", "spam"],
+  });
   assertEquals(set.n, 2);
-  assertEquals(Array.from(set.tokens[0]), [vocab.index.get("spam"), OOV_ID, vocab.index.get("eggs")]);
+  assertEquals(Array.from(set.tokens[0]), [
+    vocab.index.get("spam"),
+    OOV_ID,
+    vocab.index.get("eggs"),
+  ]);
   assertEquals(Array.from(selectTexts(set, [1]).labels), [0]);
   assertThrows(
-    () => encodeTextSet(["a"], [2], { vocab, classNames: ["ham", "spam"] }), /not\ a\ class\ id\ 0\.\.1/);
-  assertThrows(() => encodeTextSet(["a", "b"], [0], { vocab, classNames: ["x"] }), /2\ texts\ but\ 1\ labels/);
+    () => encodeTextSet(["a"], [2], { vocab, classNames: ["ham", "spam"] }),
+    /not\ a\ class\ id\ 0\.\.1/,
+  );
+  assertThrows(
+    () => encodeTextSet(["a", "b"], [0], { vocab, classNames: ["x"] }),
+    /2\ texts\ but\ 1\ labels/,
+  );
 });

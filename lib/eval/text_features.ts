@@ -137,7 +137,7 @@ export function averageWordVectors(set: TextSet, vectors: Features): Features {
       count++;
       for (let j = 0; j < dim; j++) row[j] += vectors.data[id * dim + j];
     }
-    if (count) for (let j = 0; j < dim; j++) row[j] /= count;
+    if (count) { for (let j = 0; j < dim; j++) row[j] /= count; }
   });
   return { data, n: set.n, dim };
 }

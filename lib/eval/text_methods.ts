@@ -47,7 +47,11 @@ export function predictTexts(
   for (let start = 0; start < set.n; start += batchSize) {
     const docs = set.tokens.slice(start, start + batchSize);
     const pred = tf.tidy(() => {
-      const x = tf.tensor2d(padTokens(docs, opts.maxTokens), [docs.length, opts.maxTokens], "int32");
+      const x = tf.tensor2d(
+        padTokens(docs, opts.maxTokens),
+        [docs.length, opts.maxTokens],
+        "int32",
+      );
       return tf.argMax(model.predict(x) as tf.Tensor, -1);
     });
     out.set(pred.dataSync() as Int32Array, start);

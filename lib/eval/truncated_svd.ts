@@ -42,9 +42,14 @@ function timesTransposed(a: CsrMatrix, y: Float64Array, r: number): Float64Array
   return out;
 }
 
-/** Orthonormalises the r columns of q ([n, r] row-major) in place (modified Gram–Schmidt). */
+/**
+ * Orthonormalises the r columns of q ([n, r] row-major) in place (modified Gram–Schmidt); a column
+ * that is (numerically) in the span of the previous ones becomes zero (rank-deficient input).
+ */
 function orthonormalize(q: Float64Array, n: number, r: number): void {
   for (let j = 0; j < r; j++) {
+    let before = 0;
+    for (let i = 0; i < n; i++) before += q[i * r + j] ** 2;
     for (let p = 0; p < j; p++) {
       let d = 0;
       for (let i = 0; i < n; i++) d += q[i * r + j] * q[i * r + p];
@@ -52,8 +57,8 @@ function orthonormalize(q: Float64Array, n: number, r: number): void {
     }
     let norm = 0;
     for (let i = 0; i < n; i++) norm += q[i * r + j] ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < n; i++) q[i * r + j] /= norm;
+    const scale = norm > 1e-20 * before && norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < n; i++) q[i * r + j] *= scale;
   }
 }
 

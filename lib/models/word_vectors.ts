@@ -38,7 +38,9 @@ class EmbeddingBag extends tf.layers.Layer {
   readonly seed: number;
   table!: tf.LayerVariable;
 
-  constructor(opts: { vocabSize: number; dim: number; seed: number; vectors?: Features; name: string }) {
+  constructor(
+    opts: { vocabSize: number; dim: number; seed: number; vectors?: Features; name: string },
+  ) {
     super({ name: opts.name });
     this.vocabSize = opts.vocabSize;
     this.dim = opts.dim;
@@ -125,16 +127,29 @@ export function padTokens(docs: readonly Int32Array[], maxTokens: number): Int32
   return out;
 }
 
-/** The `k` words nearest to `word` by cosine similarity of `vectors` (the word itself left out). */
+/**
+ * The `k` words nearest to `word` by cosine similarity of `vectors` (the word itself left out).
+ * With `centre`, the mean word vector is subtracted first: word2vec vectors share a common
+ * direction that makes every cosine high (Mu & Viswanath 2018, "All-but-the-top").
+ */
 export function nearestWords(
   vectors: Features,
   words: readonly string[],
   word: string,
-  opts: { k?: number } = {},
+  opts: { k?: number; centre?: boolean } = {},
 ): { word: string; similarity: number }[] {
   const target = words.indexOf(word);
   if (target < 0) throw new Error(`nearestWords(): "${word}" is not in the vocabulary.`);
-  const { data, dim } = vectors;
+  const { dim } = vectors;
+  let data = vectors.data;
+  if (opts.centre) {
+    const mean = new Float64Array(dim);
+    const rows = vectors.n - OOV_ID - 1;
+    for (let i = OOV_ID + 1; i < vectors.n; i++) {
+      for (let j = 0; j < dim; j++) mean[j] += data[i * dim + j] / rows;
+    }
+    data = Float32Array.from(data, (v, k) => v - mean[k % dim]);
+  }
   const norm = (i: number) => {
     let s = 0;
     for (let j = 0; j < dim; j++) s += data[i * dim + j] ** 2;

@@ -30,7 +30,10 @@ export function wordMap(points: readonly WordPoint[], opts: ChartOptions = {}): 
     encoding,
     layer: [
       { mark: { type: "circle", size: 14, opacity: 0.8 } },
-      { mark: { type: "text", align: "left", dx: 4, fontSize: 9 }, encoding: { text: { field: "word" } } },
+      {
+        mark: { type: "text", align: "left", dx: 4, fontSize: 9 },
+        encoding: { text: { field: "word" } },
+      },
     ],
   };
   if (opts.title !== undefined) spec.title = opts.title;

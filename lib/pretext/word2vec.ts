@@ -1,19 +1,22 @@
 /**
  * The word2vec pretext tasks (Mikolov et al. 2013, "Distributed Representations of Words and
- * Phrases"): skip-gram — predict a word of the context from the centre word — and CBOW — predict
- * the centre (masked) word from its context. Both with negative sampling: the true word must score
- * above `negatives` words drawn from the unigram distribution raised to 3/4. Frequent words are
- * subsampled (kept with probability (√(f/t) + 1)·t/f, as word2vec's code). The model is
- * lib/models/word_vectors.ts; {@link negativeSamplingLoss} is its loss in {@link fit}.
+ * Phrases"): skip-gram — predict the words around a word — and CBOW — predict a hidden (masked)
+ * word from the words around it. Both with negative sampling: the true word must score above
+ * `negatives` words drawn from the unigram distribution raised to 3/4. Frequent words are
+ * subsampled (kept with probability (√(f/t) + 1)·t/f, as word2vec's code). Trained by sparse SGD
+ * ({@link trainWord2Vec}), as the reference implementation.
  *
  * @example
  * ```ts
  * import { buildVocabulary, encodeTokens, tokenize } from "../data/text.ts";
- * import { negativeSampler, skipGramSource, tokenStream } from "./word2vec.ts";
+ * import { negativeSampler, tokenStream, trainWord2Vec } from "./word2vec.ts";
  * const docs = ["the whale and the sea", "the ship and the whale"].map((t) => tokenize(t));
  * const vocab = buildVocabulary(docs, { minCount: 1 });
  * const stream = tokenStream(docs.map((d) => encodeTokens(vocab, d)), { seed: 0 });
- * const source = skipGramSource(stream, { window: 2, negatives: 3, sampler: negativeSampler(vocab.counts) });
+ * const model = await trainWord2Vec(stream, {
+ *   kind: "skip-gram", vocabSize: vocab.size, dim: 8, window: 2, negatives: 2,
+ *   sampler: negativeSampler(vocab.counts), seed: 0, progress: false,
+ * });
  * ```
  * @module
  */
@@ -93,17 +96,20 @@ export interface TokenStream {
 }
 
 /**
- * Concatenates encoded documents into a {@link TokenStream}: padding and out-of-vocabulary ids are
- * dropped, frequent words subsampled when `keep` (from {@link keepProbabilities}) is given
- * (seeded, once), and documents left with fewer than two words skipped.
+ * Concatenates encoded documents (in a seeded random order with `shuffle`) into a
+ * {@link TokenStream}: padding and out-of-vocabulary ids are dropped, frequent words subsampled
+ * when `keep` (from {@link keepProbabilities}) is given (seeded, once), and documents left with
+ * fewer than two words skipped.
  */
 export function tokenStream(
   docs: readonly Int32Array[],
-  opts: { keep?: Float64Array; seed: number },
+  opts: { keep?: Float64Array; seed: number; shuffle?: boolean },
 ): TokenStream {
   const rng = createRng(opts.seed);
+  const order = Array.from(docs, (_, i) => i);
+  if (opts.shuffle) rng.shuffle(order); // mixed corpora: every part sees the whole decay of the step
   const ids: number[] = [], doc: number[] = [], starts: number[] = [], ends: number[] = [];
-  for (const tokens of docs) {
+  for (const tokens of order.map((i) => docs[i])) {
     const start = ids.length;
     for (const id of tokens) {
       if (id === PAD_ID || id === OOV_ID) continue;
@@ -178,7 +184,13 @@ export interface Word2Vec {
   dim: number;
   kind: "skip-gram" | "cbow";
   /** Per-epoch means and speed. */
-  history: { epoch: number; loss: number; accuracy: number; seconds: number; wordsPerSecond: number }[];
+  history: {
+    epoch: number;
+    loss: number;
+    accuracy: number;
+    seconds: number;
+    wordsPerSecond: number;
+  }[];
 }
 
 const MAX_SCORE = 30; // scores are clipped before the sigmoid, as word2vec's table (±6) does
@@ -333,7 +345,13 @@ export async function trainWord2Vec(stream: TokenStream, opts: Word2VecOptions):
 export function word2vecAccuracy(
   model: Word2Vec,
   stream: TokenStream,
-  opts: { window: number; negatives: number; sampler: NegativeSampler; seed: number; limit?: number },
+  opts: {
+    window: number;
+    negatives: number;
+    sampler: NegativeSampler;
+    seed: number;
+    limit?: number;
+  },
 ): number {
   const rng = createRng(opts.seed);
   const { dim } = model;
