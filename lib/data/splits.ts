@@ -133,3 +133,27 @@ export function sampleIndices(n: number, count: number, opts: { seed: number }):
   }
   return perm.slice(0, count).sort();
 }
+
+/**
+ * A deterministic train/test split of `n` items: a seeded `testFraction` of the groups (default:
+ * each item its own group) goes to test, so items of one group (the passages of one speech) never
+ * straddle the split. Returns sorted indices.
+ */
+export function trainTestSplit(
+  n: number,
+  opts: { testFraction: number; seed: number; groups?: ArrayLike<number> },
+): { train: Int32Array; test: Int32Array } {
+  if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
+    throw new Error(`trainTestSplit(): testFraction must be in (0, 1), got ${opts.testFraction}.`);
+  }
+  const groups = opts.groups ?? Int32Array.from({ length: n }, (_, i) => i);
+  if (groups.length !== n) {
+    throw new Error(`trainTestSplit(): ${n} items but ${groups.length} group ids.`);
+  }
+  const ids = [...new Set(Array.from(groups))].sort((a, b) => a - b);
+  const count = Math.max(1, Math.min(ids.length - 1, Math.round(ids.length * opts.testFraction)));
+  const testGroups = new Set(Array.from(sampleIndices(ids.length, count, opts), (i) => ids[i]));
+  const train: number[] = [], test: number[] = [];
+  for (let i = 0; i < n; i++) (testGroups.has(groups[i]) ? test : train).push(i);
+  return { train: Int32Array.from(train), test: Int32Array.from(test) };
+}

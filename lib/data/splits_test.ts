@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { sampleIndices, stratifiedSubset } from "./splits.ts";
+import { sampleIndices, stratifiedSubset, trainTestSplit } from "./splits.ts";
 
 /** 10 classes, class c has 50 + 5c examples, interleaved. */
 function unevenLabels(): Uint8Array {
@@ -107,4 +107,17 @@ Deno.test("sampleIndices() edge cases and bad input", () => {
   assertThrows(() => sampleIndices(5, 6, { seed: 0 }), /count must be an integer in 0\.\.5/);
   assertThrows(() => sampleIndices(5, -1, { seed: 0 }), /count must be/);
   assertThrows(() => sampleIndices(-1, 0, { seed: 0 }), /n must be a non-negative integer/);
+});
+
+Deno.test("trainTestSplit() is deterministic, disjoint, and keeps groups together", () => {
+  const a = trainTestSplit(100, { testFraction: 0.2, seed: 3 });
+  assertEquals(a, trainTestSplit(100, { testFraction: 0.2, seed: 3 }));
+  assertEquals(a.test.length, 20);
+  assertEquals(new Set([...a.train, ...a.test]).size, 100);
+  const groups = Array.from({ length: 30 }, (_, i) => Math.floor(i / 3));
+  const b = trainTestSplit(30, { testFraction: 0.3, seed: 0, groups });
+  const testGroups = new Set(Array.from(b.test, (i) => groups[i]));
+  for (const i of b.train) assert(!testGroups.has(groups[i]));
+  assertEquals(testGroups.size, 3);
+  assertThrows(() => trainTestSplit(10, { testFraction: 1, seed: 0 }), /testFraction/);
 });

@@ -15,7 +15,6 @@
  * ```
  * @module
  */
-import { createRng } from "../random.ts";
 
 /** A numeric matrix with named columns: `n` rows of `dim` values, row-major. */
 export interface Matrix {
@@ -135,30 +134,4 @@ export function standardizeColumns(
     apply: (x) => map(x, (v, d) => (v - mean[d]) / std[d]),
     invert: (x) => map(x, (v, d) => v * std[d] + mean[d]),
   };
-}
-
-/** Options of {@link trainTestSplit}. */
-export interface TrainTestSplitOptions {
-  /** Fraction of rows held out for testing, in (0, 1). */
-  testFraction: number;
-  /** Seed of the shuffle. */
-  seed: number;
-}
-
-/** A seeded random split of row indices 0..n-1 (each sorted ascending). */
-export function trainTestSplit(n: number, opts: TrainTestSplitOptions): {
-  train: Int32Array;
-  test: Int32Array;
-} {
-  if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
-    throw new Error(`trainTestSplit(): testFraction must be in (0, 1), got ${opts.testFraction}.`);
-  }
-  const testSize = Math.round(n * opts.testFraction);
-  if (testSize < 1 || testSize > n - 1) {
-    throw new Error(
-      `trainTestSplit(): ${n} rows cannot be split with testFraction ${opts.testFraction}.`,
-    );
-  }
-  const order = createRng(opts.seed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-  return { train: order.slice(testSize).sort(), test: order.slice(0, testSize).sort() };
 }

@@ -1,12 +1,6 @@
+import { trainTestSplit } from "./splits.ts";
 import { assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
-import {
-  matrixRows,
-  standardizeColumns,
-  tableColumn,
-  tableMatrix,
-  trainTestSplit,
-  vectorRows,
-} from "./tabular.ts";
+import { matrixRows, standardizeColumns, tableColumn, tableMatrix, vectorRows } from "./tabular.ts";
 
 const rows = [
   { a: 1, b: 10, kind: "y" },
@@ -39,7 +33,7 @@ Deno.test("standardizeColumns() fits on the chosen rows and inverts exactly", ()
   assertEquals(constant.std[0], 1);
 });
 
-Deno.test("trainTestSplit() is a seeded partition; matrixRows/vectorRows select rows", () => {
+Deno.test("matrixRows/vectorRows select rows of a trainTestSplit()", () => {
   const a = trainTestSplit(10, { testFraction: 0.3, seed: 4 });
   assertEquals(a, trainTestSplit(10, { testFraction: 0.3, seed: 4 }));
   assertEquals(a.test.length, 3);

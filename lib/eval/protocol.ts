@@ -3,6 +3,11 @@
  * seed, draw the same stratified labeled subset for every method, evaluate each method on the
  * same test set, and aggregate mean ± std over seeds.
  *
+ * The protocol itself only reads `labels` and `n` of the two sets, so it runs on any labeled data
+ * ({@link LabeledSet}: images, text); the image-specific parts are {@link trainedMethod} and its
+ * worker pool. A method reports one metric (accuracy) or several ({@link Method.metrics}, e.g.
+ * accuracy and F1 of the positive class); each metric gets its own rows.
+ *
  * Methods come from four constructors — {@link probeMethod}, {@link knnMethod} (frozen features),
  * {@link trainedMethod} (a network trained on the labeled subset: supervised from scratch or
  * fine-tuned) — and {@link cachedFeatures} / {@link pcaFeatures} that compute features once.
@@ -26,19 +31,27 @@ import { knnClassify, type KnnOptions } from "./knn.ts";
 import { accuracy, trainLinearProbe } from "./linear_probe.ts";
 import { fitPca, type Pca, pcaTransform } from "./pca.ts";
 
-/** The labeled pool (train) and the test set every method is scored on. */
-export interface ProtocolData {
-  train: ImageSet;
-  test: ImageSet;
+/** What the protocol needs of a data set: one class id per example. */
+export interface LabeledSet {
+  labels: Uint8Array;
+  n: number;
+}
+
+/** The labeled pool (train) and the test set every method is scored on (images by default). */
+export interface ProtocolData<T extends LabeledSet = ImageSet> {
+  train: T;
+  test: T;
 }
 
 /** What a method is given for one (budget, seed) cell. */
-export interface ProtocolCell {
+export interface ProtocolCell<T extends LabeledSet = ImageSet> {
   labelsPerClass: LabelBudget;
   seed: number;
   /** Indices into `data.train` of the labeled subset. */
   subset: Int32Array;
-  data: ProtocolData;
+  data: ProtocolData<T>;
+  /** The protocol's `numClasses` (default 10). */
+  numClasses: number;
   /** The protocol's live status line, for methods that train (reused, not closed). */
   progress: ProgressDisplay;
   /** Workers for methods that train, when the protocol runs with any. */
@@ -46,14 +59,37 @@ export interface ProtocolCell {
 }
 
 /** One method of the comparison. */
-export interface Method {
+export interface Method<T extends LabeledSet = ImageSet> {
   name: string;
   family: Family;
   /** True when the result depends on the subset alone (probes, kNN): "all" is evaluated once. */
   deterministic: boolean;
-  /** Test accuracy after using the labeled subset. */
-  evaluate(cell: ProtocolCell): Promise<number>;
+  /**
+   * The metrics `evaluate` reports, the first being the main one (default `["accuracy"]`); each
+   * becomes its own rows. With several, `evaluate` returns a record with one value per name.
+   */
+  metrics?: string[];
+  /**
+   * A method that trains but needs no worker pool (e.g. a small text model): runs on this thread
+   * after the frozen-feature jobs. Default false: non-deterministic methods go to the pool.
+   */
+  inline?: boolean;
+  /** Test score(s) after using the labeled subset: accuracy, or one value per `metrics` name. */
+  evaluate(cell: ProtocolCell<T>): Promise<number | Record<string, number>>;
 }
+
+/** Turns predicted classes and true labels into the values of named metrics. */
+export interface Scorer {
+  /** Metric names, the main one first (e.g. `["accuracy"]`). */
+  metrics: string[];
+  score(predicted: ArrayLike<number>, labels: ArrayLike<number>): Record<string, number>;
+}
+
+/** The default scorer: accuracy alone. */
+export const accuracyScorer: Scorer = {
+  metrics: ["accuracy"],
+  score: (predicted, labels) => ({ accuracy: accuracy(predicted, labels) }),
+};
 
 /** Frozen features of the train pool and the test set, computed once on first use. */
 export interface FeatureSource {
@@ -62,9 +98,9 @@ export interface FeatureSource {
 }
 
 /** Caches `featurize(set)` for the train pool and the test set. */
-export function cachedFeatures(
-  data: ProtocolData,
-  featurize: (set: ImageSet) => Features | Promise<Features>,
+export function cachedFeatures<T extends LabeledSet = ImageSet>(
+  data: ProtocolData<T>,
+  featurize: (set: T) => Features | Promise<Features>,
 ): FeatureSource {
   let train: Promise<Features> | null = null, test: Promise<Features> | null = null;
   return {
@@ -93,45 +129,57 @@ export function pcaFeatures(
   );
 }
 
-/** A linear probe on frozen features. */
-export function probeMethod(
+/** Options of {@link probeMethod} and {@link knnMethod}: what they report (default accuracy). */
+export interface ScoredOptions {
+  scorer?: Scorer;
+}
+
+/** A linear probe on frozen features (as many classes as the protocol's `numClasses`). */
+export function probeMethod<T extends LabeledSet = ImageSet>(
   name: string,
   family: Family,
   features: FeatureSource,
-  opts: { c?: number } = {},
-): Method {
+  opts: { c?: number } & ScoredOptions = {},
+): Method<T> {
+  const scorer = opts.scorer ?? accuracyScorer;
   return {
     name,
     family,
     deterministic: true,
+    metrics: scorer.metrics,
     async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
       const train = selectRows(await features.train(), cell.subset);
-      const probe = await trainLinearProbe(train, labels, opts);
-      return accuracy(probe.predict(await features.test()), cell.data.test.labels);
+      const probe = await trainLinearProbe(train, labels, {
+        c: opts.c,
+        numClasses: cell.numClasses,
+      });
+      return scorer.score(probe.predict(await features.test()), cell.data.test.labels);
     },
   };
 }
 
 /** Weighted kNN (cosine, k = 20, T = 0.07 by default) on frozen features. */
-export function knnMethod(
+export function knnMethod<T extends LabeledSet = ImageSet>(
   name: string,
   family: Family,
   features: FeatureSource,
-  opts: KnnOptions = {},
-): Method {
+  opts: KnnOptions & ScoredOptions = {},
+): Method<T> {
+  const { scorer = accuracyScorer, ...knn } = opts;
   return {
     name,
     family,
     deterministic: true,
+    metrics: scorer.metrics,
     async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
       const predicted = await knnClassify(
         { features: selectRows(await features.train(), cell.subset), labels },
         await features.test(),
-        opts,
+        { numClasses: cell.numClasses, ...knn },
       );
-      return accuracy(predicted, cell.data.test.labels);
+      return scorer.score(predicted, cell.data.test.labels);
     },
   };
 }
@@ -162,7 +210,7 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
         seed: cell.seed,
         subset: cell.subset,
         encoderWeights: weights,
-        numClasses: opts.numClasses ?? 10,
+        numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
       };
       const outcome = cell.pool
@@ -179,7 +227,10 @@ export interface ProtocolRun {
   family: Family;
   labelsPerClass: LabelBudget;
   seed: number;
+  /** The method's main metric (its first; accuracy unless the method says otherwise). */
   accuracy: number;
+  /** Every metric the method reported, by name (`{accuracy}` for most methods). */
+  scores: Record<string, number>;
   seconds: number;
 }
 
@@ -200,6 +251,28 @@ export interface ProtocolOptions {
 
 const silent: ProgressDisplay = { update() {}, done() {} };
 
+function metricsOf<T extends LabeledSet>(method: Method<T>): string[] {
+  return method.metrics?.length ? method.metrics : ["accuracy"];
+}
+
+/** A method's result as named scores; throws naming the method when a metric is missing. */
+function scoresOf<T extends LabeledSet>(
+  method: Method<T>,
+  value: number | Record<string, number>,
+): Record<string, number> {
+  const metrics = metricsOf(method);
+  const scores = typeof value === "number" ? { [metrics[0]]: value } : value;
+  for (const metric of metrics) {
+    if (typeof scores[metric] !== "number" || !Number.isFinite(scores[metric])) {
+      throw new Error(
+        `runProtocol(): method "${method.name}" returned ${JSON.stringify(value)}; it must give ` +
+          `a finite number for each of its metrics (${metrics.join(", ")}).`,
+      );
+    }
+  }
+  return scores;
+}
+
 /** Mean and sample standard deviation (0 for one value). */
 export function meanStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -215,9 +288,9 @@ export function meanStd(values: number[]): { mean: number; std: number } {
  * then run their cells side by side on a worker pool (`workers`, default `$SUITE_WORKERS` or 2;
  * 0 = inline, one at a time).
  */
-export async function runProtocol(
-  data: ProtocolData,
-  methods: Method[],
+export async function runProtocol<T extends LabeledSet = ImageSet>(
+  data: ProtocolData<T>,
+  methods: Method<T>[],
   opts: ProtocolOptions,
 ): Promise<{ rows: ResultRow[]; runs: ProtocolRun[] }> {
   if (!opts.seeds.length) throw new Error("runProtocol(): seeds is empty; give e.g. [0, 1, 2].");
@@ -254,33 +327,40 @@ export async function runProtocol(
     const started = performance.now();
     const what = `${job.method.name} · ${job.labelsPerClass}/class · seed ${job.seed}`;
     progress.update(`${prefix}[${runs.size + 1}/${jobs.length}] ${what}`);
-    const acc = await job.method.evaluate({
+    const value = await job.method.evaluate({
       labelsPerClass: job.labelsPerClass,
       seed: job.seed,
       subset: job.subset,
       data,
+      numClasses: opts.numClasses ?? 10,
       progress,
       pool,
     });
+    const scores = scoresOf(job.method, value);
     const run: ProtocolRun = {
       method: job.method.name,
       family: job.method.family,
       labelsPerClass: job.labelsPerClass,
       seed: job.seed,
-      accuracy: acc,
+      accuracy: scores[metricsOf(job.method)[0]],
+      scores,
       seconds: (performance.now() - started) / 1000,
     };
     runs.set(job, run);
     opts.onRun?.(run);
   };
 
-  const frozen = jobs.filter((j) => j.method.deterministic);
-  const training = jobs.filter((j) => !j.method.deterministic);
+  // Inline methods that train run on this thread after the frozen-feature jobs.
+  const frozen = jobs.filter((j) => j.method.deterministic || j.method.inline);
+  const training = jobs.filter((j) => !j.method.deterministic && !j.method.inline);
   const workers = Math.min(opts.workers ?? defaultWorkers(), training.length);
   if (workers > 0) {
     // Training runs go to the workers while this thread does the frozen-feature jobs (which
-    // yield to the event loop, so a worker that finishes gets its next run at once).
-    const pool = await createPool(workers, data, { backend: tf.getBackend() });
+    // yield to the event loop, so a worker that finishes gets its next run at once). Only
+    // trainedMethod (images) uses the pool, so its data are images.
+    const pool = await createPool(workers, data as unknown as ProtocolData, {
+      backend: tf.getBackend(),
+    });
     try {
       let next = 0;
       const lanes = Promise.all(Array.from({ length: workers }, async () => {
@@ -305,17 +385,19 @@ export async function runProtocol(
   const rows: ResultRow[] = [];
   for (const labelsPerClass of opts.budgets) {
     for (const method of methods) {
-      const scores = jobs
-        .filter((j) => j.method === method && j.labelsPerClass === labelsPerClass)
-        .map((j) => runs.get(j)!.accuracy);
-      rows.push({
-        method: method.name,
-        family: method.family,
-        labelsPerClass,
-        metric: "accuracy",
-        ...meanStd(scores),
-        n: scores.length,
-      });
+      for (const metric of metricsOf(method)) {
+        const scores = jobs
+          .filter((j) => j.method === method && j.labelsPerClass === labelsPerClass)
+          .map((j) => runs.get(j)!.scores[metric]);
+        rows.push({
+          method: method.name,
+          family: method.family,
+          labelsPerClass,
+          metric,
+          ...meanStd(scores),
+          n: scores.length,
+        });
+      }
     }
   }
   progress.done(`${prefix}${runs.size} runs of ${methods.length} methods done`);
@@ -334,7 +416,7 @@ export function combineProtocols(
   const rows = budgets.flatMap((b) =>
     parts.flatMap((p) => p.rows.filter((r) => r.labelsPerClass === b))
   );
-  const names = rows.map((r) => `${r.method}|${r.labelsPerClass}`);
+  const names = rows.map((r) => `${r.method}|${r.labelsPerClass}|${r.metric}`);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
     throw new Error(`combineProtocols(): method "${duplicate.split("|")[0]}" appears twice.`);

@@ -124,3 +124,36 @@ Deno.test("combineProtocols() orders rows by budget, then by call, and rejects d
   assertEquals(both.runs.length, 4);
   assertThrows(() => combineProtocols(a, a), /method "a" appears twice/);
 });
+
+Deno.test("runProtocol() runs on any labeled set and makes one row per reported metric", async () => {
+  const labeled = {
+    train: { labels: Uint8Array.of(0, 1, 0, 1), n: 4 },
+    test: { labels: Uint8Array.of(0, 1), n: 2 },
+  };
+  const twoMetrics: Method<{ labels: Uint8Array; n: number }> = {
+    name: "m",
+    family: "supervised",
+    deterministic: false,
+    inline: true,
+    metrics: ["accuracy", "F1 (x)"],
+    evaluate: (cell) => Promise.resolve({ accuracy: cell.seed, "F1 (x)": cell.numClasses }),
+  };
+  const { rows, runs } = await runProtocol(labeled, [twoMetrics], {
+    budgets: [1],
+    seeds: [0, 1],
+    numClasses: 2,
+    progress: false,
+  });
+  assertEquals(rows.map((r) => [r.metric, r.mean, r.n]), [["accuracy", 0.5, 2], ["F1 (x)", 2, 2]]);
+  assertEquals(runs.map((r) => r.accuracy), [0, 1]);
+  await assertRejects(
+    () =>
+      runProtocol(labeled, [{ ...twoMetrics, evaluate: () => Promise.resolve({ accuracy: 1 }) }], {
+        budgets: [1],
+        seeds: [0],
+        numClasses: 2,
+        progress: false,
+      }),
+    /must give a finite number for each of its metrics \(accuracy, F1 \(x\)\)/,
+  );
+});

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { PAD_ID, UNKNOWN_ID, type WordVocabulary } from "../data/tiny_text.ts";
+import { OOV_ID, PAD_ID } from "../data/text.ts";
 import { createRng } from "../random.ts";
 import type { BatchSource } from "../train/fit.ts";
 
@@ -49,7 +49,7 @@ export function contextPairs(
   const contexts: number[] = [], targets: number[] = [];
   for (const s of sentences) {
     for (let i = 0; i < s.length; i++) {
-      if (skip && s[i] === UNKNOWN_ID) continue;
+      if (skip && s[i] === OOV_ID) continue;
       targets.push(s[i]);
       for (let o = -window; o <= window; o++) {
         if (o === 0) continue;
@@ -134,46 +134,4 @@ export function cbowEmbeddings(
   const table = layer.getWeights()[0];
   const [n, dim] = table.shape as [number, number];
   return { data: Float32Array.from(table.dataSync() as Float32Array), n, dim }; // a copy
-}
-
-/** A neighbour in embedding space. */
-export interface WordNeighbour {
-  word: string;
-  /** Cosine similarity to the query word. */
-  similarity: number;
-}
-
-/**
- * The `k` words whose embeddings have the highest cosine similarity to `word`'s (the word itself,
- * `<pad>` and `<unk>` excluded).
- *
- * @throws Error when `word` is not in the vocabulary.
- */
-export function nearestWords(
-  embeddings: { data: Float32Array; n: number; dim: number },
-  vocab: WordVocabulary,
-  word: string,
-  opts: { k?: number } = {},
-): WordNeighbour[] {
-  const query = vocab.id(word);
-  if (query === UNKNOWN_ID) {
-    throw new Error(
-      `nearestWords(): "${word}" is not in the vocabulary; pick a more frequent word.`,
-    );
-  }
-  const { data, n, dim } = embeddings;
-  const norm = (i: number): number => {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += data[i * dim + d] ** 2;
-    return Math.sqrt(s) || 1;
-  };
-  const qn = norm(query);
-  const scored: WordNeighbour[] = [];
-  for (let i = 2; i < n; i++) {
-    if (i === query) continue;
-    let dot = 0;
-    for (let d = 0; d < dim; d++) dot += data[i * dim + d] * data[query * dim + d];
-    scored.push({ word: vocab.words[i], similarity: dot / (qn * norm(i)) });
-  }
-  return scored.sort((a, b) => b.similarity - a.similarity).slice(0, opts.k ?? 5);
 }

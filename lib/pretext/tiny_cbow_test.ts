@@ -1,15 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { buildWordVocabulary } from "../data/tiny_text.ts";
+import { buildVocabulary, encodeTokens } from "../data/text.ts";
+import { nearestWords } from "../models/word_vectors.ts";
 import { sourceAccuracy } from "../eval/evaluate.ts";
 import { fit } from "../train/fit.ts";
-import {
-  buildCbowModel,
-  cbowEmbeddings,
-  contextPairs,
-  contextPairSource,
-  nearestWords,
-} from "./tiny_cbow.ts";
+import { buildCbowModel, cbowEmbeddings, contextPairs, contextPairSource } from "./tiny_cbow.ts";
 
 await tf.setBackend("cpu");
 
@@ -38,8 +33,8 @@ Deno.test("a CBOW model learns a deterministic language; words in the same slot 
   for (let i = 0; i < 60; i++) {
     sentences.push(["the", animals[i % 3], "eats", foods[i % 3], "today"]);
   }
-  const vocab = buildWordVocabulary(sentences, { size: 20 });
-  const pairs = contextPairs(sentences.map((s) => vocab.encode(s)), { window: 2 });
+  const vocab = buildVocabulary(sentences, { minCount: 1, maxSize: 20 });
+  const pairs = contextPairs(sentences.map((s) => encodeTokens(vocab, s)), { window: 2 });
   const model = buildCbowModel(vocab.words.length, { seed: 0, window: 2, dim: 8 });
   const source = contextPairSource(pairs);
   await fit(model, source, {
@@ -52,8 +47,8 @@ Deno.test("a CBOW model learns a deterministic language; words in the same slot 
   assert(sourceAccuracy(model, source) > 0.9);
   const embeddings = cbowEmbeddings(model);
   assertEquals([embeddings.n, embeddings.dim], [vocab.words.length, 8]);
-  const near = nearestWords(embeddings, vocab, "eats", { k: 3 }).map((n) => n.word);
+  const near = nearestWords(embeddings, vocab.words, "eats", { k: 3 }).map((n) => n.word);
   assertEquals(near.length, 3);
-  assertThrows(() => nearestWords(embeddings, vocab, "unicorn"), /not in the vocabulary/);
+  assertThrows(() => nearestWords(embeddings, vocab.words, "unicorn"), /not in the vocabulary/);
   model.dispose();
 });

@@ -1,0 +1,136 @@
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertAlmostEquals, assertEquals } from "../_assert.ts";
+import { initBackend } from "../backend/mod.ts";
+import type { TextSet } from "../data/text.ts";
+import { createRng } from "../random.ts";
+import { binaryScorer, binaryScores } from "./metrics.ts";
+import { runProtocol } from "./protocol.ts";
+import {
+  averageWordVectors,
+  bagOfWordsFeatures,
+  fitBagOfWords,
+  tfIdfMatrix,
+} from "./text_features.ts";
+import { embeddingBagMethod } from "./text_methods.ts";
+import { fitTruncatedSvd, svdTransform } from "./truncated_svd.ts";
+
+await initBackend("wasm");
+
+Deno.test("binaryScores() computes precision, recall and F1 of the positive class", () => {
+  const s = binaryScores([1, 1, 0, 0, 1], [1, 0, 0, 1, 1]);
+  assertAlmostEquals(s.accuracy, 3 / 5);
+  assertAlmostEquals(s.precision, 2 / 3);
+  assertAlmostEquals(s.recall, 2 / 3);
+  assertAlmostEquals(s.f1, 2 / 3);
+  assertEquals(binaryScores([0, 0], [0, 1]).f1, 0); // no positive predicted: 0, not NaN
+  assertEquals(binaryScorer({ name: "spam" }).metrics, [
+    "accuracy",
+    "F1 (spam)",
+    "precision (spam)",
+    "recall (spam)",
+  ]);
+});
+
+const set: TextSet = {
+  tokens: [Int32Array.of(2, 2, 3), Int32Array.of(3, 4, 1), Int32Array.of(4, 5, 0)],
+  labels: Uint8Array.of(0, 1, 1),
+  n: 3,
+  classNames: ["a", "b"],
+};
+
+Deno.test("fitBagOfWords() picks words by document frequency; features are ln(1 + count)", () => {
+  const bow = fitBagOfWords(set, { maxFeatures: 2, vocabSize: 6 });
+  assertEquals(Array.from(bow.columns), [3, 4]); // in 2 documents each; 2 and 5 in one
+  const f = bagOfWordsFeatures(bow, set);
+  assertEquals(f.dim, 2);
+  assertEquals(
+    Array.from(f.data),
+    [Math.log(2), 0, Math.log(2), Math.log(2), 0, Math.log(2)].map(Math.fround),
+  );
+  const tfidf = tfIdfMatrix(
+    fitBagOfWords(set, { maxFeatures: 10, vocabSize: 6, minDocuments: 1 }),
+    set,
+  );
+  for (let r = 0; r < 3; r++) {
+    let norm = 0;
+    for (let e = tfidf.rowStart[r]; e < tfidf.rowStart[r + 1]; e++) norm += tfidf.values[e] ** 2;
+    assertAlmostEquals(norm, 1, 1e-12);
+  }
+});
+
+Deno.test("averageWordVectors() averages in-vocabulary words and skips pad/unknown ids", () => {
+  const vectors = { data: Float32Array.from({ length: 12 }, (_, i) => i), n: 6, dim: 2 };
+  const f = averageWordVectors(set, vectors);
+  assertEquals(Array.from(f.data.subarray(2, 4)), [7, 8]); // mean of rows 3, 4
+  assertEquals(Array.from(f.data.subarray(4, 6)), [9, 10]); // rows 4, 5 (pad ignored)
+});
+
+Deno.test("fitTruncatedSvd() recovers the singular values of a small matrix", () => {
+  // Rows of a rank-2 matrix with known singular values: diag(3, 2) in the first two columns.
+  const dense = [[3, 0, 0], [0, 2, 0], [0, 0, 0], [0, 0, 0]];
+  const rowStart = new Int32Array(5), cols: number[] = [], values: number[] = [];
+  dense.forEach((row, r) => {
+    row.forEach((v, c) => {
+      if (v) {
+        cols.push(c);
+        values.push(v);
+      }
+    });
+    rowStart[r + 1] = cols.length;
+  });
+  const m = {
+    rows: 4,
+    cols: 3,
+    rowStart,
+    colIndex: Int32Array.from(cols),
+    values: Float64Array.from(values),
+  };
+  const svd = fitTruncatedSvd(m, { components: 2, seed: 0 });
+  assertAlmostEquals(svd.singularValues[0], 3, 1e-9);
+  assertAlmostEquals(svd.singularValues[1], 2, 1e-9);
+  const projected = svdTransform(svd, m);
+  assertAlmostEquals(Math.abs(projected.data[0]), 3, 1e-5);
+  assertAlmostEquals(Math.abs(projected.data[3]), 2, 1e-5);
+});
+
+/** Documents whose class shows in their words: class 0 uses ids 2..9, class 1 ids 10..17. */
+function separable(n: number, seed: number): TextSet {
+  const rng = createRng(seed);
+  const labels = Uint8Array.from({ length: n }, (_, i) => i % 2);
+  return {
+    tokens: Array.from(
+      labels,
+      (c) => Int32Array.from({ length: 12 }, () => 2 + c * 8 + rng.int(8)),
+    ),
+    labels,
+    n,
+    classNames: ["zero", "one"],
+  };
+}
+
+Deno.test("embeddingBagMethod() trains an embedding layer on wasm inline and scores F1", async () => {
+  const data = { train: separable(40, 1), test: separable(20, 2) };
+  const before = tf.memory().numTensors;
+  const method = embeddingBagMethod("bag", "supervised", {
+    vocabSize: 18,
+    dim: 8,
+    maxTokens: 16,
+    schedule: { batchSize: 8, epochs: 30, maxSteps: 60, learningRate: 0.05 },
+    scorer: binaryScorer({ name: "one" }),
+  });
+  const { rows, runs } = await runProtocol(data, [method], {
+    budgets: [5],
+    seeds: [0],
+    numClasses: 2,
+    progress: false,
+    workers: 2, // inline methods need no pool even when workers are allowed
+  });
+  assertEquals(rows.map((r) => r.metric), [
+    "accuracy",
+    "F1 (one)",
+    "precision (one)",
+    "recall (one)",
+  ]);
+  assert(runs[0].scores["F1 (one)"] > 0.9, `F1 ${runs[0].scores["F1 (one)"]}`);
+  assertEquals(tf.memory().numTensors, before);
+});
