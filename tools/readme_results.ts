@@ -20,7 +20,7 @@ export async function loadAllResults(dir = `${ROOT}results`): Promise<Results[]>
   return await Promise.all(files.map((f) => loadResults(`${dir}/${f}`)));
 }
 
-/** The markdown block: one table per notebook, one row per method, a column per budget. */
+/** The markdown block: per notebook, one table per metric — a row per method, a column per budget. */
 export function resultsBlock(all: Results[]): string {
   const parts = [START];
   for (const r of all) {
@@ -29,19 +29,24 @@ export function resultsBlock(all: Results[]): string {
       "",
       `**${r.notebook}** — ${r.mode} mode, ${r.seeds.length} seed(s), backend ${r.backend}, ` +
         `${Math.round(r.wallSeconds)} s, code ${r.gitSha.slice(0, 7)}`,
-      "",
-      `| method | family | ${
-        budgets.map((b) => (b === "all" ? "all labels" : `${b}/class`)).join(" | ")
-      } |`,
-      `|---|---|${budgets.map(() => "---:").join("|")}|`,
     );
-    const methods = [...new Map(r.rows.map((row) => [row.method, row.family])).entries()];
-    for (const [method, family] of methods) {
-      const cells = budgets.map((b) => {
-        const row = r.rows.find((x) => x.method === method && x.labelsPerClass === b);
-        return row ? formatAccuracy(row) : "–";
-      });
-      parts.push(`| ${method} | ${family} | ${cells.join(" | ")} |`);
+    for (const metric of [...new Set(r.rows.map((row) => row.metric))]) {
+      const rows = r.rows.filter((row) => row.metric === metric);
+      parts.push(
+        "",
+        `| method (${metric}) | family | ${
+          budgets.map((b) => (b === "all" ? "all labels" : `${b}/class`)).join(" | ")
+        } |`,
+        `|---|---|${budgets.map(() => "---:").join("|")}|`,
+      );
+      const methods = [...new Map(rows.map((row) => [row.method, row.family])).entries()];
+      for (const [method, family] of methods) {
+        const cells = budgets.map((b) => {
+          const row = rows.find((x) => x.method === method && x.labelsPerClass === b);
+          return row ? formatAccuracy(row) : "–";
+        });
+        parts.push(`| ${method} | ${family} | ${cells.join(" | ")} |`);
+      }
     }
   }
   parts.push("", END);
