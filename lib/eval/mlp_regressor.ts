@@ -13,6 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { denseHead } from "../models/encoder.ts";
 import { createRng } from "../random.ts";
 import { type EpochRecord, fit, type LogPoint } from "../train/fit.ts";
 import type { Points } from "./kmeans.ts";
@@ -61,20 +62,7 @@ export async function fitMlpRegressor(
   const rng = createRng(opts.seed);
   const name = `mlp_regressor_${mlpCount++}`;
   const input = tf.input({ shape: [x.dim], name: `${name}_input` });
-  let h: tf.SymbolicTensor = input;
-  (opts.hidden ?? [32]).forEach((units, i) => {
-    h = tf.layers.dense({
-      units,
-      activation: "relu",
-      kernelInitializer: tf.initializers.heNormal({ seed: rng.fork() }),
-      name: `${name}_dense${i + 1}`,
-    }).apply(h) as tf.SymbolicTensor;
-  });
-  const out = tf.layers.dense({
-    units: 1,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: rng.fork() }),
-    name: `${name}_out`,
-  }).apply(h) as tf.SymbolicTensor;
+  const out = denseHead(input, { units: 1, hidden: opts.hidden ?? [32], rng, name });
   const model = tf.model({ inputs: input, outputs: out, name });
 
   let mean = 0;

@@ -134,14 +134,21 @@ export interface ScoredOptions {
   scorer?: Scorer;
 }
 
-/** A linear probe on frozen features (as many classes as the protocol's `numClasses`). */
-export function probeMethod<T extends LabeledSet = ImageSet>(
+/** A classifier fitted on the labeled rows of frozen features, predicting the test rows. */
+type FrozenClassifier = (
+  train: { features: Features; labels: number[] },
+  test: Features,
+  numClasses: number,
+) => Promise<Int32Array>;
+
+/** A deterministic method on frozen features: what probes and kNN share. */
+function frozenMethod<T extends LabeledSet>(
   name: string,
   family: Family,
   features: FeatureSource,
-  opts: { c?: number } & ScoredOptions = {},
+  scorer: Scorer,
+  classify: FrozenClassifier,
 ): Method<T> {
-  const scorer = opts.scorer ?? accuracyScorer;
   return {
     name,
     family,
@@ -149,14 +156,33 @@ export function probeMethod<T extends LabeledSet = ImageSet>(
     metrics: scorer.metrics,
     async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
-      const train = selectRows(await features.train(), cell.subset);
-      const probe = await trainLinearProbe(train, labels, {
-        c: opts.c,
-        numClasses: cell.numClasses,
-      });
-      return scorer.score(probe.predict(await features.test()), cell.data.test.labels);
+      const train = { features: selectRows(await features.train(), cell.subset), labels };
+      const predicted = await classify(train, await features.test(), cell.numClasses);
+      return scorer.score(predicted, cell.data.test.labels);
     },
   };
+}
+
+/** A linear probe on frozen features (as many classes as the protocol's `numClasses`). */
+export function probeMethod<T extends LabeledSet = ImageSet>(
+  name: string,
+  family: Family,
+  features: FeatureSource,
+  opts: { c?: number } & ScoredOptions = {},
+): Method<T> {
+  return frozenMethod(
+    name,
+    family,
+    features,
+    opts.scorer ?? accuracyScorer,
+    async (train, test, k) => {
+      const probe = await trainLinearProbe(train.features, train.labels, {
+        c: opts.c,
+        numClasses: k,
+      });
+      return probe.predict(test);
+    },
+  );
 }
 
 /** Weighted kNN (cosine, k = 20, T = 0.07 by default) on frozen features. */
@@ -167,21 +193,13 @@ export function knnMethod<T extends LabeledSet = ImageSet>(
   opts: KnnOptions & ScoredOptions = {},
 ): Method<T> {
   const { scorer = accuracyScorer, ...knn } = opts;
-  return {
+  return frozenMethod(
     name,
     family,
-    deterministic: true,
-    metrics: scorer.metrics,
-    async evaluate(cell) {
-      const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
-      const predicted = await knnClassify(
-        { features: selectRows(await features.train(), cell.subset), labels },
-        await features.test(),
-        { numClasses: cell.numClasses, ...knn },
-      );
-      return scorer.score(predicted, cell.data.test.labels);
-    },
-  };
+    features,
+    scorer,
+    (train, test, k) => knnClassify(train, test, { numClasses: k, ...knn }),
+  );
 }
 
 /** Options of {@link trainedMethod}. */

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createRng } from "../random.ts";
+import { createRng, type Rng } from "../random.ts";
 
 /** Options of {@link buildEncoder}. */
 export interface EncoderOptions {
@@ -53,6 +53,39 @@ export function buildEncoder(opts: EncoderOptions): tf.LayersModel {
   return tf.model({ inputs: input, outputs: x, name });
 }
 
+/** Options of {@link denseHead}. */
+export interface DenseHeadOptions {
+  /** Output units (logits). */
+  units: number;
+  /** Units of each ReLU hidden layer, in order (He-normal init); none → a linear head. */
+  hidden?: readonly number[];
+  /** Seeds of the initialisers, drawn in layer order. */
+  rng: Rng;
+  /** Prefix of the layer names. */
+  name: string;
+}
+
+/**
+ * The suite's one head: ReLU dense layers (He-normal) then a linear output layer (Glorot-uniform),
+ * seeded from `rng` in layer order. Returns the output [batch, …, units].
+ */
+export function denseHead(x: tf.SymbolicTensor, opts: DenseHeadOptions): tf.SymbolicTensor {
+  const hidden = opts.hidden ?? [];
+  hidden.forEach((units, i) => {
+    x = tf.layers.dense({
+      units,
+      activation: "relu",
+      kernelInitializer: tf.initializers.heNormal({ seed: opts.rng.fork() }),
+      name: hidden.length === 1 ? `${opts.name}_hidden` : `${opts.name}_hidden${i + 1}`,
+    }).apply(x) as tf.SymbolicTensor;
+  });
+  return tf.layers.dense({
+    units: opts.units,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: opts.rng.fork() }),
+    name: `${opts.name}_logits`,
+  }).apply(x) as tf.SymbolicTensor;
+}
+
 /** Options of {@link buildClassifier}. */
 export interface ClassifierOptions {
   seed: number;
@@ -70,20 +103,12 @@ export function buildClassifier(encoder: tf.LayersModel, opts: ClassifierOptions
   const rng = createRng(opts.seed + 7919);
   const name = opts.name ?? `classifier_${encoderCount++}`;
   const input = tf.input({ shape: encoder.inputs[0].shape.slice(1) as number[] });
-  let x = encoder.apply(input) as tf.SymbolicTensor;
-  if (opts.hidden) {
-    x = tf.layers.dense({
-      units: opts.hidden,
-      activation: "relu",
-      kernelInitializer: tf.initializers.heNormal({ seed: rng.fork() }),
-      name: `${name}_hidden`,
-    }).apply(x) as tf.SymbolicTensor;
-  }
-  const logits = tf.layers.dense({
+  const logits = denseHead(encoder.apply(input) as tf.SymbolicTensor, {
     units: opts.numClasses,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: rng.fork() }),
-    name: `${name}_logits`,
-  }).apply(x) as tf.SymbolicTensor;
+    hidden: opts.hidden ? [opts.hidden] : [],
+    rng,
+    name,
+  });
   return tf.model({ inputs: input, outputs: logits, name });
 }
 

@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { OOV_ID } from "../data/text.ts";
 import type { Features } from "../eval/features.ts";
 import { createRng } from "../random.ts";
+import { denseHead } from "./encoder.ts";
 
 /**
  * Mean of the rows `ids` of `table`, per example, over the ids that are words (> OOV_ID):
@@ -112,11 +113,7 @@ export function buildEmbeddingBagClassifier(opts: EmbeddingBagOptions): tf.Layer
     vectors: opts.vectors,
     name: `${name}_bag`,
   }).apply(input) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({
-    units: opts.numClasses,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: rng.fork() }),
-    name: `${name}_logits`,
-  }).apply(bag) as tf.SymbolicTensor;
+  const logits = denseHead(bag, { units: opts.numClasses, rng, name });
   return tf.model({ inputs: input, outputs: logits, name });
 }
 

@@ -14,6 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../data/mod.ts";
 import { cutTiles, permuteTiles } from "../augment/jigsaw.ts";
+import { denseHead } from "../models/encoder.ts";
 import { applyToParts } from "../models/tiles.ts";
 import type { Rng } from "../random.ts";
 import { createRng } from "../random.ts";
@@ -120,18 +121,13 @@ export function buildJigsawModel(
   const tileShape = encoder.inputs[0].shape.slice(1) as number[];
   const input = tf.input({ shape: [opts.tiles, ...tileShape], name: `${name}_input` });
   const features = applyToParts(encoder, input); // [batch, tiles, dim]
-  let x = tf.layers.flatten({ name: `${name}_concat` }).apply(features) as tf.SymbolicTensor;
-  x = tf.layers.dense({
-    units: opts.hidden,
-    activation: "relu",
-    kernelInitializer: tf.initializers.heNormal({ seed: rng.fork() }),
-    name: `${name}_hidden`,
-  }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({
+  const concat = tf.layers.flatten({ name: `${name}_concat` }).apply(features) as tf.SymbolicTensor;
+  const logits = denseHead(concat, {
     units: opts.numPermutations,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: rng.fork() }),
-    name: `${name}_logits`,
-  }).apply(x) as tf.SymbolicTensor;
+    hidden: [opts.hidden],
+    rng,
+    name,
+  });
   return tf.model({ inputs: input, outputs: logits, name });
 }
 
