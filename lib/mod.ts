@@ -39,3 +39,5 @@ export * from "./eval/truncated_svd.ts";
 export * from "./eval/text_methods.ts";
 export * from "./data/language_tasks.ts";
 export * from "./plot/word_map.ts";
+export * from "./augment/views.ts";
+export * from "./pretext/twin_views.ts";

@@ -311,3 +311,21 @@ export function toFloatBatch(set: ImageSet, indices: ArrayLike<number>): Float32
   }
   return out;
 }
+
+/** The images `indices` of `set`, as a new (copied) set in that order — e.g. a monitoring slice. */
+export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+  const pixels = set.height * set.width;
+  const images = new Uint8Array(indices.length * pixels);
+  const labels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!(Number.isInteger(i) && i >= 0 && i < set.n)) {
+      throw new RangeError(
+        `selectImages(): index ${i} at position ${k} is not an integer in 0..${set.n - 1}`,
+      );
+    }
+    images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
+    labels[k] = set.labels[i];
+  }
+  return { images, labels, n: indices.length, height: set.height, width: set.width };
+}
