@@ -4,7 +4,7 @@
  *
  *   deno task run notebooks/01_rotation.ipynb        # one notebook, SUITE_MODE or standard
  *   deno task suite                                   # every notebook in notebooks/
- *   deno task run --mode smoke --out /tmp/x NB.ipynb  # executed copy elsewhere
+ *   deno task run --mode smoke --out /tmp/x NB.ipynb  # executed copy elsewhere; results in /tmp/x/results
  *
  * Exits non-zero when a cell fails, printing the notebook, the cell number and the error.
  * @module
@@ -139,7 +139,9 @@ async function main(args: string[]): Promise<number> {
   let failures = 0;
   for (const path of paths) {
     console.error(`▶ ${path} (SUITE_MODE=${mode})`);
-    const result = await executeNotebook(path, { mode, outDir, echo: true });
+    // A copy elsewhere is a trial run: its results go next to it, not over the committed results/.
+    const env = outDir && !Deno.env.get("RESULTS_DIR") ? { RESULTS_DIR: `${outDir}/results` } : undefined;
+    const result = await executeNotebook(path, { mode, outDir, echo: true, env });
     if (result.ok) console.error(`✔ ${path} in ${result.seconds.toFixed(0)} s → ${result.output}`);
     else {
       failures++;

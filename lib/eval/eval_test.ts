@@ -9,7 +9,7 @@ import {
 import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 import { featureStats, selectRows, standardize } from "./features.ts";
-import { knnClassify, topK } from "./knn.ts";
+import { knnClassify, nearestRows, topK } from "./knn.ts";
 import { accuracy, lbfgs, trainLinearProbe } from "./linear_probe.ts";
 import { fitPca, jacobiEigen, pcaTransform } from "./pca.ts";
 
@@ -125,4 +125,15 @@ Deno.test("standardize() uses training statistics; selectRows() picks rows", () 
 Deno.test("topK() returns the indices of the k largest values in descending order", () => {
   assertEquals(Array.from(topK([0.1, 0.9, 0.3, 0.9, -1, 0.5], 3)), [1, 3, 5]);
   assertEquals(Array.from(topK([2, 1], 5)), [0, 1]);
+});
+
+Deno.test("nearestRows() returns the cosine-nearest rows, nearest first, never the query", () => {
+  // rows: 0 = [1, 0], 1 = [10, 1] (cos ≈ 0.995 to row 0), 2 = [0, 1], 3 = [1, 1] (cos 0.707)
+  const f = { data: new Float32Array([1, 0, 10, 1, 0, 1, 1, 1]), n: 4, dim: 2 };
+  const before = tf.memory().numTensors;
+  const [near0, near2] = nearestRows(f, [0, 2], 2);
+  assertEquals(Array.from(near0), [1, 3]);
+  assertEquals(Array.from(near2), [3, 1]);
+  assertEquals(tf.memory().numTensors, before);
+  assertThrows(() => nearestRows(f, [0], 4), /k must be an integer in 1\.\.3/);
 });

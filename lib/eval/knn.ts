@@ -91,3 +91,25 @@ export async function knnClassify(
   tf.dispose([trainT, testT]);
   return predictions;
 }
+
+/**
+ * The `k` nearest rows of `features` (cosine similarity) to each row `queries` of the same
+ * features, the query itself excluded — "which images does this representation call similar?".
+ * Returns one index array per query, nearest first.
+ */
+export function nearestRows(features: Features, queries: ArrayLike<number>, k: number): Int32Array[] {
+  if (!(Number.isInteger(k) && k >= 1 && k < features.n)) {
+    throw new Error(`nearestRows(): k must be an integer in 1..${features.n - 1} (n − 1), got ${k}.`);
+  }
+  const all = l2Normalized(features);
+  const out = Array.from(queries, (q) => {
+    if (!(Number.isInteger(q) && q >= 0 && q < features.n)) {
+      throw new RangeError(`nearestRows(): query ${q} is not a row index in 0..${features.n - 1}.`);
+    }
+    const sims = tf.tidy(() => tf.matMul(all, tf.transpose(all.slice([q, 0], [1, -1]))).dataSync());
+    sims[q] = -Infinity; // not its own neighbour
+    return topK(sims, k);
+  });
+  all.dispose();
+  return out;
+}
