@@ -1,6 +1,9 @@
 /**
  * Which code a result came from, compared with the code now: a result is *stale* when `lib/`
- * (everything a notebook computes) differs between the commit it recorded and `HEAD`.
+ * (everything a notebook computes) differs between the commit it recorded and `HEAD` — unless the
+ * only differences are tests (they compute nothing a notebook reports: still *current*) or pure
+ * additions (new files, new lines, no line changed or removed: *grown* — the code the result ran
+ * is all still there, unchanged, though new lines could sit on its path).
  *
  * @example
  * ```ts ignore
@@ -16,12 +19,14 @@ export interface CodeVersionStatus {
   /** The recorded SHA (may end in "-dirty", or be "unknown"). */
   gitSha: string;
   /**
-   * current: lib/ at that commit equals lib/ at HEAD. stale: it differs. dirty: equal, but lib/
+   * current: lib/ at that commit equals lib/ at HEAD (tests aside). grown: lib/ only gained lines
+   * since (new files or added lines; none changed or removed). stale: lines changed or were
+   * removed. dirty: equal, but lib/
    * had uncommitted changes when the notebook ran, so the code cannot be pinned down. unknown:
    * no SHA recorded, no git, or a commit this repository does not have.
    */
-  state: "current" | "stale" | "dirty" | "unknown";
-  /** Commits on HEAD's history touching lib/ that the result's commit lacks (stale only). */
+  state: "current" | "grown" | "stale" | "dirty" | "unknown";
+  /** Commits on HEAD's history touching lib/ that the result's commit lacks (grown, stale). */
   libCommitsSince?: number;
   /** One sentence for a reader. */
   note: string;
@@ -65,8 +70,16 @@ export function codeVersionStatus(
         "history); cannot compare",
     };
   }
-  const diff = git(root, ["diff", "--quiet", sha, "HEAD", "--", path]);
-  if (diff.ok) {
+  // Per file: lines added, lines deleted (binary files: "-"). Tests compute nothing reported.
+  const numstat = git(root, ["diff", "--numstat", sha, "HEAD", "--", path]);
+  if (!numstat.ok) {
+    return { gitSha, state: "unknown", note: `git could not compare ${sha.slice(0, 7)} with HEAD` };
+  }
+  const changed = numstat.out
+    .split("\n").filter(Boolean)
+    .map((line) => line.split("\t"))
+    .filter(([, , file]) => !/_test\.ts$/.test(file));
+  if (!changed.length) {
     return dirty
       ? {
         gitSha,
@@ -74,10 +87,25 @@ export function codeVersionStatus(
         note: `${path}/ had uncommitted changes when it ran (on top of ${sha.slice(0, 7)}, ` +
           "which matches the current code); re-run to pin the code down",
       }
-      : { gitSha, state: "current", note: `${path}/ is unchanged since ${sha.slice(0, 7)}` };
+      : {
+        gitSha,
+        state: "current",
+        note: `${path}/ is unchanged since ${sha.slice(0, 7)} (tests aside)`,
+      };
   }
+  const rewritten = changed.filter(([, deleted]) => deleted !== "0").map(([, , file]) => file);
   const count = Number(git(root, ["rev-list", "--count", `${sha}..HEAD`, "--", path]).out) || 0;
   const last = git(root, ["log", "-1", "--format=%h %cs", "--", path]).out;
+  if (!rewritten.length && !dirty) {
+    return {
+      gitSha,
+      state: "grown",
+      libCommitsSince: count,
+      note: `${path}/ only gained lines after ${sha.slice(0, 7)} (${changed.length} file(s); no ` +
+        `line it ran was changed or removed): ${count} commit(s) since, latest ${last}`,
+    };
+  }
+  const shown = rewritten.slice(0, 3).join(", ") + (rewritten.length > 3 ? ", …" : "");
   return {
     gitSha,
     state: "stale",
@@ -86,6 +114,7 @@ export function codeVersionStatus(
       `${path}/ changed after ${sha.slice(0, 7)}${
         dirty ? " (which ran with uncommitted changes)" : ""
       }: ` +
-      `${count} commit(s) since, latest ${last}; re-run the notebook`,
+      `${count} commit(s) since, latest ${last}` +
+      (shown ? `, lines changed in ${shown}` : "") + "; re-run the notebook",
   };
 }

@@ -10,8 +10,11 @@ function git(root: string, ...args: string[]): string {
   return new TextDecoder().decode(r.stdout).trim();
 }
 
-/** A throw-away repository: commit A (lib v1), B (docs only), C (lib v2). */
-function repo(): { root: string; a: string; b: string; c: string } {
+/**
+ * A throw-away repository: commit A (lib v1), B (docs only), C (lib v2), D (a test and a new
+ * module), E (a line appended to lib/x.ts).
+ */
+function repo(): { root: string; a: string; b: string; c: string; d: string; e: string } {
   const root = Deno.makeTempDirSync({ prefix: "code-version-" });
   git(root, "init", "-q");
   git(root, "config", "user.email", "t@example.com");
@@ -25,18 +28,26 @@ function repo(): { root: string; a: string; b: string; c: string } {
   };
   const a = commit("lib/x.ts", "v1");
   const b = commit("README.md", "docs");
-  const c = commit("lib/x.ts", "v2");
-  return { root, a, b, c };
+  const c = commit("lib/x.ts", "v2\n");
+  const d = commit("lib/x_test.ts", "test") && commit("lib/y.ts", "new module");
+  const e = commit("lib/x.ts", "v2\nappended\n");
+  return { root, a, b, c, d, e };
 }
 
 Deno.test("codeVersionStatus() flags results whose lib/ differs from HEAD's", () => {
-  const { root, a, b, c } = repo();
+  const { root, a, b, c, d, e } = repo();
   const stale = codeVersionStatus(a, { root });
-  assertEquals([stale.state, stale.libCommitsSince], ["stale", 1]);
-  assertMatch(stale.note, /re-run the notebook/);
+  assertEquals([stale.state, stale.libCommitsSince], ["stale", 4]);
+  assertMatch(stale.note, /lines changed in lib\/x\.ts; re-run the notebook/);
   assertEquals(codeVersionStatus(b.slice(0, 7) + "-dirty", { root }).state, "stale");
-  assertEquals(codeVersionStatus(c, { root }).state, "current");
-  assertEquals(codeVersionStatus(`${c}-dirty`, { root }).state, "dirty");
+  // after C: a test, a new module and an appended line — lib only grew
+  const grown = codeVersionStatus(c, { root });
+  assertEquals([grown.state, grown.libCommitsSince], ["grown", 3]);
+  assertMatch(grown.note, /only gained lines .*2 file\(s\)/);
+  assertEquals(codeVersionStatus(`${c}-dirty`, { root }).state, "stale"); // cannot vouch for it
+  assertEquals(codeVersionStatus(d, { root }).state, "grown");
+  assertEquals(codeVersionStatus(e, { root }).state, "current");
+  assertEquals(codeVersionStatus(`${e}-dirty`, { root }).state, "dirty");
   Deno.removeSync(root, { recursive: true });
 });
 

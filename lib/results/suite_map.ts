@@ -77,9 +77,9 @@ export const SUITE_NOTEBOOKS: readonly SuiteNotebook[] = [
   },
   {
     stem: "07_non_contrastive",
-    pretext: "self-distillation without negatives (BYOL / SimSiam)",
+    pretext: "two views without negatives (VICReg)",
     family: "non-contrastive",
-    paper: "Grill et al. 2020; Chen & He 2021",
+    paper: "Bardes et al. 2022",
     downstream: FASHION_MNIST_TASK,
   },
   {
@@ -105,9 +105,9 @@ export const SUITE_NOTEBOOKS: readonly SuiteNotebook[] = [
   },
   {
     stem: "11_masked_words",
-    pretext: "masked word prediction (BERT-style)",
+    pretext: "predicting a masked word from its context (CBOW)",
     family: "language: masked language modelling",
-    paper: "Devlin et al. 2019",
+    paper: "Mikolov et al. 2013 (CBOW; BERT's objective, Devlin et al. 2019)",
     downstream: TEXT_TASK,
   },
 ];
