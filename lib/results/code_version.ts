@@ -1,7 +1,8 @@
 /**
  * Which code a result came from, compared with the code now: a result is *stale* when `lib/`
  * (everything a notebook computes) differs between the commit it recorded and `HEAD` — unless the
- * only differences are tests (they compute nothing a notebook reports: still *current*) or pure
+ * only differences are tests or the reporting-only files of {@link REPORTING_ONLY} (they compute
+ * nothing a notebook reports: still *current*) or pure
  * additions (new files, new lines, no line changed or removed: *grown* — the code the result ran
  * is all still there, unchanged, though new lines could sit on its path).
  *
@@ -13,6 +14,16 @@
  * ```
  * @module
  */
+
+/**
+ * Files of lib/ that only describe or summarise results (the suite's map, this check, the
+ * summary's tables): changing them cannot change a number a notebook computed.
+ */
+export const REPORTING_ONLY: readonly string[] = [
+  "lib/results/suite_map.ts",
+  "lib/results/code_version.ts",
+  "lib/results/summary.ts",
+];
 
 /** How a result's code relates to the current `lib/`. */
 export interface CodeVersionStatus {
@@ -78,7 +89,7 @@ export function codeVersionStatus(
   const changed = numstat.out
     .split("\n").filter(Boolean)
     .map((line) => line.split("\t"))
-    .filter(([, , file]) => !/_test\.ts$/.test(file));
+    .filter(([, , file]) => !/_test\.ts$/.test(file) && !REPORTING_ONLY.includes(file));
   if (!changed.length) {
     return dirty
       ? {

@@ -31,18 +31,20 @@ function repo(): { root: string; a: string; b: string; c: string; d: string; e: 
   const c = commit("lib/x.ts", "v2\n");
   const d = commit("lib/x_test.ts", "test") && commit("lib/y.ts", "new module");
   const e = commit("lib/x.ts", "v2\nappended\n");
+  Deno.mkdirSync(`${root}/lib/results`);
+  commit("lib/results/suite_map.ts", "reporting only"); // after E: still current
   return { root, a, b, c, d, e };
 }
 
 Deno.test("codeVersionStatus() flags results whose lib/ differs from HEAD's", () => {
   const { root, a, b, c, d, e } = repo();
   const stale = codeVersionStatus(a, { root });
-  assertEquals([stale.state, stale.libCommitsSince], ["stale", 4]);
+  assertEquals([stale.state, stale.libCommitsSince], ["stale", 5]);
   assertMatch(stale.note, /lines changed in lib\/x\.ts; re-run the notebook/);
   assertEquals(codeVersionStatus(b.slice(0, 7) + "-dirty", { root }).state, "stale");
   // after C: a test, a new module and an appended line — lib only grew
   const grown = codeVersionStatus(c, { root });
-  assertEquals([grown.state, grown.libCommitsSince], ["grown", 3]);
+  assertEquals([grown.state, grown.libCommitsSince], ["grown", 4]);
   assertMatch(grown.note, /only gained lines .*2 file\(s\)/);
   assertEquals(codeVersionStatus(`${c}-dirty`, { root }).state, "stale"); // cannot vouch for it
   assertEquals(codeVersionStatus(d, { root }).state, "grown");
