@@ -262,6 +262,31 @@ Deno.test("UnsortedSegmentSum (and the gradient of tf.gather) match cpu", () => 
   });
 });
 
+Deno.test("BatchMatMul with transposed operands matches cpu (2-D, batched, broadcast; and dense gradients)", () => {
+  const rng = createRng(9);
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const av = randomValues(rng, [3, 4, 5]), bv = randomValues(rng, [3, 5, 6]);
+    const a2 = randomValues(rng, [7, 4]), b2 = randomValues(rng, [4, 2]);
+    const bb = randomValues(rng, [1, 5, 6]);
+    sameOnBothBackends(`transposeA ${ta} transposeB ${tb}`, () => {
+      const a = tf.tensor3d(av, [3, 4, 5]), b = tf.tensor3d(bv, [3, 5, 6]);
+      const pa = ta ? tf.transpose(a, [0, 2, 1]) : a, pb = tb ? tf.transpose(b, [0, 2, 1]) : b;
+      const x = tf.tensor2d(a2, [7, 4]), y = tf.tensor2d(b2, [4, 2]);
+      const px = ta ? tf.transpose(x) : x, py = tb ? tf.transpose(y) : y;
+      const pbb = tb
+        ? tf.transpose(tf.tensor3d(bb, [1, 5, 6]), [0, 2, 1])
+        : tf.tensor3d(bb, [1, 5, 6]);
+      return [tf.matMul(pa, pb, ta, tb), tf.matMul(px, py, ta, tb), tf.matMul(pa, pbb, ta, tb)];
+    });
+  }
+  const xv = randomValues(rng, [16, 12]), wv = randomValues(rng, [12, 9]);
+  sameOnBothBackends("dense gradients", () => {
+    const f = (x: tf.Tensor, w: tf.Tensor) =>
+      tf.sigmoid(tf.matMul(x, w)).mul(tf.linspace(-1, 1, 9)).sum();
+    return tf.grads(f)([tf.tensor2d(xv, [16, 12]), tf.tensor2d(wv, [12, 9])]);
+  });
+});
+
 Deno.test("the kernels leak no tensors", () => {
   const before = tf.memory().numTensors;
   const bytesBefore = tf.memory().numBytes;
@@ -271,6 +296,7 @@ Deno.test("the kernels leak no tensors", () => {
     const f = (a: tf.Tensor, b: tf.Tensor) =>
       tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same"), 2, 2, "valid").sum();
     tf.grads(f)([x, w]);
+    tf.matMul(tf.randomNormal([5, 3]), tf.randomNormal([4, 5]), true, true);
   });
   assertEquals(tf.memory().numTensors, before);
   assertEquals(tf.memory().numBytes, bytesBefore);

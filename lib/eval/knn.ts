@@ -97,9 +97,15 @@ export async function knnClassify(
  * features, the query itself excluded — "which images does this representation call similar?".
  * Returns one index array per query, nearest first.
  */
-export function nearestRows(features: Features, queries: ArrayLike<number>, k: number): Int32Array[] {
+export function nearestRows(
+  features: Features,
+  queries: ArrayLike<number>,
+  k: number,
+): Int32Array[] {
   if (!(Number.isInteger(k) && k >= 1 && k < features.n)) {
-    throw new Error(`nearestRows(): k must be an integer in 1..${features.n - 1} (n − 1), got ${k}.`);
+    throw new Error(
+      `nearestRows(): k must be an integer in 1..${features.n - 1} (n − 1), got ${k}.`,
+    );
   }
   const all = l2Normalized(features);
   const out = Array.from(queries, (q) => {

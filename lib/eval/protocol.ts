@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createPool, defaultWorkers, type WorkerPool } from "../parallel/pool.ts";
 import type { ImageSet } from "../data/mod.ts";
+import type { EncoderArchitecture } from "../models/dense_stack.ts";
 import { stratifiedSubset } from "../data/mod.ts";
 import type { Family, LabelBudget, ResultRow } from "../results/mod.ts";
 import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
@@ -206,14 +207,16 @@ export function knnMethod<T extends LabeledSet = ImageSet>(
 export interface TrainedMethodOptions {
   /** Start from a copy of this (pretrained) encoder — fine-tuning; omitted: from scratch. */
   encoder?: tf.LayersModel;
+  /** The network's architecture (default: the reference encoder), e.g. a dense stack's. */
+  architecture?: EncoderArchitecture;
   numClasses?: number;
   schedule: TrainSchedule;
 }
 
 /**
- * A network trained on the labeled subset and scored on the test set: the reference encoder
- * (fresh, seeded by the cell's seed — supervised; or a copy of `encoder` — fine-tune) plus a
- * linear head. Runs on the protocol's worker pool when it has one.
+ * A network trained on the labeled subset and scored on the test set: the reference encoder (or
+ * `architecture`) — fresh, seeded by the cell's seed (supervised), or a copy of `encoder`
+ * (fine-tune) — plus a linear head. Runs on the protocol's worker pool when it has one.
  */
 export function trainedMethod(name: string, family: Family, opts: TrainedMethodOptions): Method {
   let weights: WeightData[] | null | undefined;
@@ -228,6 +231,7 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
         seed: cell.seed,
         subset: cell.subset,
         encoderWeights: weights,
+        architecture: opts.architecture,
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
       };

@@ -11,6 +11,7 @@ import {
   trainedMethod,
 } from "./protocol.ts";
 import { scheduleFor } from "./train_and_score.ts";
+import { buildDenseStack, denseArchitecture } from "../models/dense_stack.ts";
 
 await initBackend("wasm");
 
@@ -156,4 +157,36 @@ Deno.test("runProtocol() runs on any labeled set and makes one row per reported 
       }),
     /must give a finite number for each of its metrics \(accuracy, F1 \(x\)\)/,
   );
+});
+
+Deno.test({
+  name: "trainedMethod() trains a dense stack (architecture) the same on a worker as inline",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const stack = buildDenseStack({ units: [16, 8], seed: 5 });
+    const architecture = denseArchitecture(stack);
+    const schedule = { batchSize: 8, epochs: 1, maxSteps: 3, learningRate: 1e-2 };
+    const opts = { budgets: [4], seeds: [0, 1], numClasses: 3, progress: false };
+    const methods = [
+      trainedMethod("mlp", "supervised", { architecture, numClasses: 3, schedule }),
+      trainedMethod("mlp fine-tuned", "self-supervised", {
+        encoder: stack,
+        architecture,
+        numClasses: 3,
+        schedule,
+      }),
+    ];
+    const inline = await runProtocol(data, methods, { ...opts, workers: 0 });
+    const pooled = await runProtocol(data, methods, { ...opts, workers: 2 });
+    assertEquals(pooled.runs.map((r) => r.accuracy), inline.runs.map((r) => r.accuracy));
+    assert(inline.runs.every((r) => r.accuracy >= 0 && r.accuracy <= 1));
+    // a stack's weights do not fit the reference encoder: the architecture is what makes it work
+    await assertRejects(() =>
+      runProtocol(data, [trainedMethod("wrong", "supervised", { encoder: stack, schedule })], {
+        ...opts,
+        workers: 0,
+      })
+    );
+  },
 });

@@ -6,7 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSet } from "../data/mod.ts";
-import { buildClassifier, buildEncoder } from "../models/mod.ts";
+import { buildClassifier } from "../models/mod.ts";
+import { buildArchitecture, type EncoderArchitecture } from "../models/dense_stack.ts";
 import type { ProgressDisplay } from "../show/mod.ts";
 import { type EpochRecord, fit } from "../train/fit.ts";
 import { labeledImageSource, predictClasses } from "../train/sources.ts";
@@ -49,6 +50,8 @@ export interface TrainTask {
   subset: Int32Array;
   /** Starting encoder weights (fine-tune), or null for a fresh encoder seeded by `seed`. */
   encoderWeights: WeightData[] | null;
+  /** The encoder's architecture (default: the reference encoder). */
+  architecture?: EncoderArchitecture;
   numClasses: number;
   schedule: TrainSchedule;
 }
@@ -65,7 +68,7 @@ export async function trainAndScore(
   data: { train: ImageSet; test: ImageSet },
   progress: ProgressDisplay | false,
 ): Promise<TrainOutcome> {
-  const encoder = buildEncoder({ seed: task.seed });
+  const encoder = buildArchitecture(task.architecture, task.seed);
   if (task.encoderWeights) {
     encoder.setWeights(task.encoderWeights.map((w) => tf.tensor(w.data, w.shape)));
   }
