@@ -24,6 +24,7 @@ import {
   type LossFn,
 } from "../train/fit.ts";
 import { type CollapseDiagnostics, collapseDiagnostics } from "../eval/spread.ts";
+import { type FeatureSpread, featureSpread } from "../eval/spread.ts";
 import { type Features, modelFeatures } from "../eval/features.ts";
 import { knnClassify, type KnnOptions } from "../eval/knn.ts";
 
@@ -278,6 +279,11 @@ export interface TwinMonitorPoint {
   representation: CollapseDiagnostics;
   /** Collapse diagnostics of the projections (what the loss sees) of the queries. */
   projection: CollapseDiagnostics;
+  /**
+   * Scale of the projections (raw per-dimension std, mean norm): a collapse *towards a point*
+   * shrinks it, which the direction-only diagnostics above (and cosine kNN) cannot see.
+   */
+  projectionSpread: FeatureSpread;
 }
 
 /** Options of {@link pretrainTwins}. */
@@ -343,6 +349,7 @@ export async function pretrainTwins(opts: PretrainTwinsOptions): Promise<{
       knnAccuracy: accuracy,
       representation: collapseDiagnostics(queryFeatures),
       projection: collapseDiagnostics(twinProjections(model, queries, all)),
+      projectionSpread: featureSpread(twinProjections(model, queries, all)),
     });
   };
   await measure(0);

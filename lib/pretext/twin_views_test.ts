@@ -154,5 +154,6 @@ Deno.test("pretrainTwins(): monitors kNN and collapse before training and after 
     assert(p.knnAccuracy >= 0 && p.knnAccuracy <= 1);
     assert(p.representation.effectiveRank >= 1 && p.representation.effectiveRank <= 8);
     assertEquals(p.projection.dim, 8);
+    assert(p.projectionSpread.meanStd > 0 && p.projectionSpread.meanNorm > 0);
   }
 });
