@@ -140,7 +140,9 @@ async function main(args: string[]): Promise<number> {
   for (const path of paths) {
     console.error(`▶ ${path} (SUITE_MODE=${mode})`);
     // A copy elsewhere is a trial run: its results go next to it, not over the committed results/.
-    const env = outDir && !Deno.env.get("RESULTS_DIR") ? { RESULTS_DIR: `${outDir}/results` } : undefined;
+    const env = outDir && !Deno.env.get("RESULTS_DIR")
+      ? { RESULTS_DIR: `${outDir}/results` }
+      : undefined;
     const result = await executeNotebook(path, { mode, outDir, echo: true, env });
     if (result.ok) console.error(`✔ ${path} in ${result.seconds.toFixed(0)} s → ${result.output}`);
     else {
