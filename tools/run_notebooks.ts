@@ -10,6 +10,7 @@
  * @module
  */
 import { MODES, suiteMode } from "../lib/config/mode.ts";
+import { pruneRunCache } from "../lib/eval/run_cache.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -108,10 +109,12 @@ async function main(args: string[]): Promise<number> {
   let mode: string | undefined;
   let outDir: string | undefined;
   const paths: string[] = [];
+  let all = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--mode") mode = args[++i];
     else if (args[i] === "--out") outDir = args[++i];
     else if (args[i] === "--all") {
+      all = true;
       for (
         const entry of [...Deno.readDirSync(`${ROOT}/notebooks`)].sort((a, b) =>
           a.name.localeCompare(b.name)
@@ -153,6 +156,15 @@ async function main(args: string[]): Promise<number> {
   console.error(
     `${paths.length - failures} passed, ${failures} failed (modes: ${MODES.join("|")})`,
   );
+  if (all && !failures) {
+    // Every notebook ran on this code: stored runs of older code can never be reused again.
+    const results = Deno.env.get("RESULTS_DIR") ||
+      (outDir ? `${outDir}/results` : `${ROOT}/results`);
+    const removed = await pruneRunCache(`${results}/cache`);
+    if (removed) {
+      console.error(`removed ${removed} stored run(s) of older code from ${results}/cache`);
+    }
+  }
   return failures ? 1 : 0;
 }
 

@@ -7,3 +7,4 @@ export * from "./embedding.ts";
 export * from "./evaluate.ts";
 export * from "./train_and_score.ts";
 export * from "./spread.ts";
+export * from "./run_cache.ts";

@@ -31,6 +31,7 @@ import { type Features, pixelFeatures, selectRows } from "./features.ts";
 import { knnClassify, type KnnOptions } from "./knn.ts";
 import { accuracy, trainLinearProbe } from "./linear_probe.ts";
 import { fitPca, type Pca, pcaTransform } from "./pca.ts";
+import { type CachedRun, readRun, runCacheDir, runKey, writeRun } from "./run_cache.ts";
 
 /** What the protocol needs of a data set: one class id per example. */
 export interface LabeledSet {
@@ -77,6 +78,13 @@ export interface Method<T extends LabeledSet = ImageSet> {
   inline?: boolean;
   /** Test score(s) after using the labeled subset: accuracy, or one value per `metrics` name. */
   evaluate(cell: ProtocolCell<T>): Promise<number | Record<string, number>>;
+  /**
+   * Everything `evaluate`'s result depends on besides the cell's subset, seed, labels and class
+   * count (e.g. the features' values, or a network's architecture, schedule and weights), as
+   * JSON-like data (typed arrays allowed). Methods with one can be reused from the run cache
+   * ({@link ProtocolOptions.cache}); methods without are always evaluated.
+   */
+  fingerprint?(cell: ProtocolCell<T>): Promise<unknown>;
 }
 
 /** Turns predicted classes and true labels into the values of named metrics. */
@@ -149,12 +157,25 @@ function frozenMethod<T extends LabeledSet>(
   features: FeatureSource,
   scorer: Scorer,
   classify: FrozenClassifier,
+  /** What identifies `classify` in the run cache: its kind and options. */
+  kind: string,
+  options: unknown,
 ): Method<T> {
   return {
     name,
     family,
     deterministic: true,
     metrics: scorer.metrics,
+    async fingerprint() {
+      const [train, test] = [await features.train(), await features.test()];
+      return {
+        kind,
+        options,
+        score: scorer.score,
+        train: { dim: train.dim, data: train.data },
+        test: { dim: test.dim, data: test.data },
+      };
+    },
     async evaluate(cell) {
       const labels = Array.from(cell.subset, (i) => cell.data.train.labels[i]);
       const train = { features: selectRows(await features.train(), cell.subset), labels };
@@ -183,6 +204,8 @@ export function probeMethod<T extends LabeledSet = ImageSet>(
       });
       return probe.predict(test);
     },
+    "linear probe",
+    { c: opts.c ?? 1 },
   );
 }
 
@@ -200,6 +223,8 @@ export function knnMethod<T extends LabeledSet = ImageSet>(
     features,
     scorer,
     (train, test, k) => knnClassify(train, test, { numClasses: k, ...knn }),
+    "kNN",
+    knn,
   );
 }
 
@@ -224,6 +249,19 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
     name,
     family,
     deterministic: false,
+    fingerprint(cell) {
+      weights ??= opts.encoder ? weightsOf(opts.encoder) : null;
+      const { train, test } = cell.data;
+      return Promise.resolve({
+        kind: "trained",
+        architecture: opts.architecture ?? "reference encoder",
+        encoderWeights: weights,
+        numClasses: opts.numClasses ?? cell.numClasses,
+        schedule: opts.schedule,
+        train: { height: train.height, width: train.width, images: train.images },
+        test: { height: test.height, width: test.width, images: test.images },
+      });
+    },
     async evaluate(cell) {
       weights ??= opts.encoder ? weightsOf(opts.encoder) : null;
       const task: TrainTask = {
@@ -253,7 +291,10 @@ export interface ProtocolRun {
   accuracy: number;
   /** Every metric the method reported, by name (`{accuracy}` for most methods). */
   scores: Record<string, number>;
+  /** Seconds this run took here (a reused run: the lookup). */
   seconds: number;
+  /** Set when the scores were reused from the run cache: what computed them, and when. */
+  reused?: { computedBy: string; createdAt: string; seconds: number };
 }
 
 /** Options of {@link runProtocol}. */
@@ -269,6 +310,12 @@ export interface ProtocolOptions {
   workers?: number;
   /** Names this call in its status line (e.g. "baselines"). */
   label?: string;
+  /**
+   * Reuse identical runs (see lib/eval/run_cache.ts): a run of a method with a fingerprint whose
+   * inputs, code and backend match a stored run is not run again; new runs are stored in
+   * `<results>/cache`. Default false. `SUITE_CACHE=off` disables it everywhere.
+   */
+  cache?: boolean;
 }
 
 const silent: ProgressDisplay = { update() {}, done() {} };
@@ -345,20 +392,53 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
   const progress = opts.progress === false ? silent : progressDisplay();
   const prefix = opts.label ? `${opts.label} ` : "";
   const runs = new Map<(typeof jobs)[number], ProtocolRun>();
-  const runJob = async (job: (typeof jobs)[number], pool?: WorkerPool) => {
+  const cacheDir = opts.cache ? runCacheDir() : null;
+  type Job = (typeof jobs)[number];
+  const cellOf = (job: Job, pool?: WorkerPool): ProtocolCell<T> => ({
+    labelsPerClass: job.labelsPerClass,
+    seed: job.seed,
+    subset: job.subset,
+    data,
+    numClasses: opts.numClasses ?? 10,
+    progress,
+    pool,
+  });
+  // The run cache: each job's key and stored run (looked up once).
+  const lookups = new Map<Job, Promise<{ key: string | null; stored: CachedRun | null }>>();
+  const lookup = (job: Job) => {
+    let found = lookups.get(job);
+    if (!found) {
+      found = (async () => {
+        if (!cacheDir || !job.method.fingerprint) return { key: null, stored: null };
+        const key = await runKey({
+          method: await job.method.fingerprint(cellOf(job)),
+          metrics: metricsOf(job.method),
+          labelsPerClass: job.labelsPerClass,
+          seed: job.seed,
+          subset: job.subset,
+          trainLabels: data.train.labels,
+          testLabels: data.test.labels,
+          numClasses: opts.numClasses ?? 10,
+        });
+        return { key, stored: await readRun(cacheDir, key) };
+      })();
+      lookups.set(job, found);
+    }
+    return found;
+  };
+  const runJob = async (job: Job, pool?: WorkerPool) => {
     const started = performance.now();
     const what = `${job.method.name} · ${job.labelsPerClass}/class · seed ${job.seed}`;
     progress.update(`${prefix}[${runs.size + 1}/${jobs.length}] ${what}`);
-    const value = await job.method.evaluate({
-      labelsPerClass: job.labelsPerClass,
-      seed: job.seed,
-      subset: job.subset,
-      data,
-      numClasses: opts.numClasses ?? 10,
-      progress,
-      pool,
-    });
-    const scores = scoresOf(job.method, value);
+    const cell = cellOf(job, pool);
+    const { key, stored } = await lookup(job);
+    const scores = stored
+      ? scoresOf(job.method, stored.scores)
+      : scoresOf(job.method, await job.method.evaluate(cell));
+    const seconds = (performance.now() - started) / 1000;
+    if (key && !stored) {
+      await writeRun(cacheDir!, { key, scores, computedBy: `${prefix}${what}`, seconds });
+    }
     const run: ProtocolRun = {
       method: job.method.name,
       family: job.method.family,
@@ -366,7 +446,16 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
       seed: job.seed,
       accuracy: scores[metricsOf(job.method)[0]],
       scores,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
+      ...(stored
+        ? {
+          reused: {
+            computedBy: stored.computedBy,
+            createdAt: stored.createdAt,
+            seconds: stored.seconds,
+          },
+        }
+        : {}),
     };
     runs.set(job, run);
     opts.onRun?.(run);
@@ -374,7 +463,13 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
 
   // Inline methods that train run on this thread after the frozen-feature jobs.
   const frozen = jobs.filter((j) => j.method.deterministic || j.method.inline);
-  const training = jobs.filter((j) => !j.method.deterministic && !j.method.inline);
+  const trainingJobs = jobs.filter((j) => !j.method.deterministic && !j.method.inline);
+  // Stored training runs are taken at once; only the others need workers.
+  const training: Job[] = [];
+  for (const job of trainingJobs) {
+    if ((await lookup(job)).stored) await runJob(job);
+    else training.push(job);
+  }
   const workers = Math.min(opts.workers ?? defaultWorkers(), training.length);
   if (workers > 0) {
     // Training runs go to the workers while this thread does the frozen-feature jobs (which
@@ -422,7 +517,11 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
       }
     }
   }
-  progress.done(`${prefix}${runs.size} runs of ${methods.length} methods done`);
+  const reused = [...runs.values()].filter((r) => r.reused).length;
+  progress.done(
+    `${prefix}${runs.size} runs of ${methods.length} methods done` +
+      (reused ? ` (${reused} reused from ${cacheDir}: identical inputs and code)` : ""),
+  );
   return { rows, runs: jobs.map((j) => runs.get(j)!) };
 }
 
