@@ -5,8 +5,9 @@
  * Model: lib/models' reference encoder + a linear 10-way head; the step is the one `fit` takes
  * (Adam, `optimizer.minimize` of softmax cross-entropy, BatchNorm in training mode).
  *
- * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--batch 128] [--steps 8]
- * [--warmup 3] [--top 10]`. `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and
+ * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--webgpu] [--batch 128] [--steps 8]
+ * [--warmup 3] [--top 10]`. `--webgpu` adds Deno's WebGPU (on a GPU; without one, Mesa's software
+ * adapter, which shows that it runs, not how fast a GPU is). `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and
  * 1 profiled step, ≈8 minutes at batch 128 (`--batch 16` for a quicker look). Warm-up matters on
  * wasm: V8 first runs wasm code in its baseline compiler and optimises hot functions later.
  *
@@ -163,17 +164,23 @@ if (import.meta.main) {
     // ≈ 0.5 image/s: one timed step and the profiled one take minutes at batch 128.
     results.push(await benchBackend("cpu", { batch, warmup: 0, steps: 1, top }));
   }
+  if (args.includes("--webgpu")) {
+    const steps = intFlag(args, "--steps", 8);
+    results.push(await benchBackend("webgpu", { batch, warmup: 2, steps, top }));
+  }
   const torch = torchReference(batch);
-  const best = Math.max(...results.map((r) => r.imagesPerSec));
-  const ratio = torch
+  const wasm = results.find((r) => r.backend === "wasm");
+  const ratio = torch && wasm
     ? Object.fromEntries(
       torch.map((
         t,
       ) => [
         `wasm / pytorch ${t.threads} thread(s)`,
-        Math.round((best / t.imagesPerSec) * 100) / 100,
+        Math.round((wasm.imagesPerSec / t.imagesPerSec) * 100) / 100,
       ]),
     )
+    : torch
+    ? "no wasm run to compare"
     : "python3 with torch is not importable: apt-get install python3-torch to compare";
   console.log(JSON.stringify({ bench: "train_step", results, pytorch: torch, ratio }, null, 2));
 }
