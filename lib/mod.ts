@@ -50,3 +50,4 @@ export * from "./pretext/layerwise.ts";
 export * from "./models/dcgan.ts";
 export * from "./models/pooled_blocks.ts";
 export * from "./pretext/gan.ts";
+export * from "./pretext/twin_jobs.ts";

@@ -23,6 +23,7 @@ import {
   type LogPoint,
   type LossFn,
 } from "../train/fit.ts";
+import type { FitOptions } from "../train/fit.ts";
 import { type CollapseDiagnostics, collapseDiagnostics } from "../eval/spread.ts";
 import { type FeatureSpread, featureSpread } from "../eval/spread.ts";
 import { type Features, modelFeatures } from "../eval/features.ts";
@@ -317,6 +318,8 @@ export interface PretrainTwinsOptions {
   monitor?: { bank: ImageSet; queries: ImageSet; knn?: KnnOptions };
   /** Running loss every few steps (curves). */
   onLog?: (point: LogPoint) => void;
+  /** Live progress, as `fit`'s option (default: a display of its own). */
+  progress?: FitOptions["progress"];
 }
 
 /**
@@ -363,6 +366,7 @@ export async function pretrainTwins(opts: PretrainTwinsOptions): Promise<{
     label: opts.label,
     loss: opts.loss,
     onLog: opts.onLog,
+    progress: opts.progress,
     onEpochEnd: (entry) => measure(entry.epoch * steps),
   });
   return { encoder, model, history, monitor };
