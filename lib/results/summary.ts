@@ -161,10 +161,22 @@ export interface RunInfo {
   seeds: number;
   backend: string;
   minutes: number;
+  /**
+   * Protocol runs reused from the run cache (lib/eval/run_cache.ts) out of all, e.g. "42 of 74",
+   * or "–" when the result lists no runs: the wall time is with those runs' work already done.
+   */
+  reused: string;
   createdAt: string;
   code: string;
   codeStatus: CodeVersionStatus["state"];
   note: string;
+}
+
+/** "n of m" protocol runs marked `reused` in a result's `pretext.runs`, or "–" without runs. */
+function reusedRuns(r: Results): string {
+  const runs = (r.pretext as { runs?: unknown } | undefined)?.runs;
+  if (!Array.isArray(runs) || !runs.length) return "–";
+  return `${runs.filter((x) => (x as { reused?: unknown })?.reused).length} of ${runs.length}`;
 }
 
 /** Runtime, date and code version (current / stale / dirty / unknown) of each result. */
@@ -177,6 +189,7 @@ export function runInfo(results: readonly Results[], opts: { root?: string } = {
       seeds: r.seeds.length,
       backend: r.backend,
       minutes: Math.round(r.wallSeconds / 6) / 10,
+      reused: reusedRuns(r),
       createdAt: r.createdAt.slice(0, 16).replace("T", " "),
       code: r.gitSha === "unknown"
         ? "unknown"

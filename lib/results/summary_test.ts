@@ -130,10 +130,13 @@ Deno.test("loadResultsDir() validates every file and names the bad ones", async 
 
 Deno.test("runInfo() reports runtime and code version per result", () => {
   const [info] = runInfo([rotation]);
-  assertEquals([info.notebook, info.minutes, info.code, info.codeStatus], [
+  assertEquals([info.notebook, info.minutes, info.code, info.codeStatus, info.reused], [
     "01_rotation",
     10,
     "unknown",
     "unknown",
+    "–",
   ]);
+  const runs = [{ reused: { computedBy: "x", createdAt: "", seconds: 1 } }, {}, {}];
+  assertEquals(runInfo([{ ...rotation, pretext: { runs } }])[0].reused, "1 of 3");
 });
