@@ -51,3 +51,4 @@ export * from "./models/dcgan.ts";
 export * from "./models/pooled_blocks.ts";
 export * from "./pretext/gan.ts";
 export * from "./pretext/twin_jobs.ts";
+export * from "./pretext/gan_job.ts";

@@ -35,34 +35,93 @@ export function selectRows(features: Features, indices: ArrayLike<number>): Feat
 
 /**
  * Runs a frozen model (inference mode: BatchNorm uses its moving statistics) over every image of
- * `set` in batches and returns its outputs as features.
+ * `set` in batches and returns its outputs as features (a model with several outputs: the first;
+ * {@link modelOutputs} gives them all).
  */
 export async function modelFeatures(
   model: tf.LayersModel,
   set: ImageSet,
   opts: { batchSize?: number } = {},
 ): Promise<Features> {
+  return (await modelOutputs(model, set, opts))[0];
+}
+
+/**
+ * Like {@link modelFeatures}, for every output of `model`: one pass over the images gives one
+ * feature matrix per output (e.g. a model whose outputs are several read-outs of one encoder).
+ */
+export async function modelOutputs(
+  model: tf.LayersModel,
+  set: ImageSet,
+  opts: { batchSize?: number } = {},
+): Promise<Features[]> {
   const batchSize = opts.batchSize ?? 500;
-  let data: Float32Array | null = null;
-  let dim = 0;
+  const outputs = model.outputs.length;
+  const data: Float32Array[] = [];
+  const dims: number[] = [];
   const { height, width } = set;
   for (let start = 0; start < set.n; start += batchSize) {
     await yieldToEventLoop();
     const count = Math.min(batchSize, set.n - start);
     const idx = Int32Array.from({ length: count }, (_, i) => start + i);
-    const out = tf.tidy(() => {
+    const outs = tf.tidy(() => {
       const x = tf.tensor4d(toFloatBatch(set, idx), [count, height, width, 1]);
-      const y = model.predict(x) as tf.Tensor;
-      return y.reshape([count, -1]);
+      const y = model.predict(x) as tf.Tensor | tf.Tensor[];
+      return (Array.isArray(y) ? y : [y]).map((t) => t.reshape([count, -1]));
     });
-    if (!data) {
-      dim = out.shape[1]!;
-      data = new Float32Array(set.n * dim);
-    }
-    data.set(out.dataSync() as Float32Array, start * dim);
-    out.dispose();
+    outs.forEach((out, k) => {
+      if (!data[k]) {
+        dims[k] = out.shape[1]!;
+        data[k] = new Float32Array(set.n * dims[k]);
+      }
+      data[k].set(out.dataSync() as Float32Array, start * dims[k]);
+    });
+    tf.dispose(outs);
   }
-  return { data: data ?? new Float32Array(0), n: set.n, dim };
+  return Array.from({ length: outputs }, (_, k) => ({
+    data: data[k] ?? new Float32Array(0),
+    n: set.n,
+    dim: dims[k] ?? 0,
+  }));
+}
+
+/**
+ * What a frozen model's features are a function of, without computing them: its architecture
+ * (layer classes, configurations and connections; layer and model names left out, so two copies
+ * built under different names are the same) and the values of all its weights (batch-norm
+ * statistics included). The run cache keys frozen-feature runs by it.
+ */
+export function modelIdentity(model: tf.LayersModel): { architecture: unknown; weights: unknown } {
+  const topology = model.toJSON(null, false) as unknown as Record<string, unknown>;
+  return {
+    architecture: withoutNames(topology),
+    weights: model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() })),
+  };
+}
+
+/** A layers-model topology with each layer's name replaced by its position (recursively). */
+function withoutNames(topology: Record<string, unknown>): unknown {
+  const config = topology.config as Record<string, unknown> | undefined;
+  const layers = config?.layers as Record<string, unknown>[] | undefined;
+  if (!config || !Array.isArray(layers)) return topology;
+  const index = new Map(layers.map((l, i) => [l.name as string, i]));
+  const rename = (v: unknown): unknown =>
+    typeof v === "string" && index.has(v) ? index.get(v) : Array.isArray(v) ? v.map(rename) : v;
+  return {
+    class: topology.class_name,
+    layers: layers.map((layer) => {
+      const { name: _, ...layerConfig } = (layer.config ?? {}) as Record<string, unknown>;
+      return {
+        class: layer.class_name,
+        config: "layers" in layerConfig
+          ? withoutNames({ class_name: layer.class_name, config: layerConfig })
+          : layerConfig,
+        inbound: rename(layer.inbound_nodes),
+      };
+    }),
+    inputs: rename(config.input_layers),
+    outputs: rename(config.output_layers),
+  };
 }
 
 /** Per-dimension mean and standard deviation (population), for standardising. */

@@ -10,7 +10,8 @@
  *
  * Methods come from four constructors — {@link probeMethod}, {@link knnMethod} (frozen features),
  * {@link trainedMethod} (a network trained on the labeled subset: supervised from scratch or
- * fine-tuned) — and {@link cachedFeatures} / {@link pcaFeatures} that compute features once.
+ * fine-tuned) — and {@link cachedFeatures} / {@link pcaFeatures} / {@link modelSources} that
+ * compute features once.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -27,7 +28,14 @@ import {
   type WeightData,
   weightsOf,
 } from "./train_and_score.ts";
-import { type Features, pixelFeatures, selectRows } from "./features.ts";
+import {
+  type Features,
+  modelFeatures,
+  modelIdentity,
+  modelOutputs,
+  pixelFeatures,
+  selectRows,
+} from "./features.ts";
 import { knnClassify, type KnnOptions } from "./knn.ts";
 import { accuracy, trainLinearProbe } from "./linear_probe.ts";
 import { fitPca, type Pca, pcaTransform } from "./pca.ts";
@@ -104,23 +112,40 @@ export const accuracyScorer: Scorer = {
 export interface FeatureSource {
   train(): Promise<Features>;
   test(): Promise<Features>;
+  /**
+   * What the features are a function of (e.g. a model's architecture and weights and the
+   * images), for the run cache: a stored run is then found without computing the features.
+   * Without it, the run cache hashes the features' values.
+   */
+  identity?(): unknown;
 }
 
-/** Caches `featurize(set)` for the train pool and the test set. */
+/**
+ * Caches `featurize(set)` for the train pool and the test set. `identity`, when given, must
+ * determine the features completely (see {@link FeatureSource.identity}).
+ */
 export function cachedFeatures<T extends LabeledSet = ImageSet>(
   data: ProtocolData<T>,
   featurize: (set: T) => Features | Promise<Features>,
+  identity?: () => unknown,
 ): FeatureSource {
   let train: Promise<Features> | null = null, test: Promise<Features> | null = null;
   return {
     train: () => (train ??= Promise.resolve(featurize(data.train))),
     test: () => (test ??= Promise.resolve(featurize(data.test))),
+    ...(identity ? { identity } : {}),
   };
 }
 
+/** The images of both sets, as the identity of features computed from them. */
+const imagesOf = (data: ProtocolData) => ({
+  train: { height: data.train.height, width: data.train.width, images: data.train.images },
+  test: { height: data.test.height, width: data.test.width, images: data.test.images },
+});
+
 /** Raw pixels (0..1) as features. */
 export function pixelSource(data: ProtocolData): FeatureSource {
-  return cachedFeatures(data, pixelFeatures);
+  return cachedFeatures(data, pixelFeatures, () => ({ kind: "pixels", ...imagesOf(data) }));
 }
 
 /** PCA fitted on the unlabeled train pool (no labels), then both sets projected. */
@@ -135,7 +160,41 @@ export function pcaFeatures(
     data,
     async (set) =>
       pcaTransform(await fitted(), await (set === data.train ? pixels.train() : pixels.test())),
+    () => ({ kind: "pca", components: opts.components, seed: opts.seed, ...imagesOf(data) }),
   );
+}
+
+/** The features of a frozen model (its output) on both sets: {@link modelSources} of one. */
+export function modelSource(data: ProtocolData, model: tf.LayersModel): FeatureSource {
+  return modelSources(data, [model])[0];
+}
+
+/**
+ * The features of frozen models (inference mode) on the train pool and the test set, one source
+ * per model, computed on first use. Models that share their input — read-outs of one encoder:
+ * its output, `blockFeatures`, `pooledBlockFeatures` — are run as one model, so one
+ * pass over the images gives all of them. Each source identifies itself to the run cache by its
+ * model's architecture and weights ({@link modelIdentity}) and the images: a stored run is
+ * reused without running the model.
+ */
+export function modelSources(data: ProtocolData, models: tf.LayersModel[]): FeatureSource[] {
+  const input = models[0]?.inputs[0];
+  const shared = models.length > 1 &&
+    models.every((m) => m.inputs.length === 1 && m.inputs[0] === input);
+  const combined = shared
+    ? tf.model({ inputs: input, outputs: models.map((m) => m.outputs[0]) })
+    : null;
+  const passes = new Map<ImageSet, Promise<Features[]>>();
+  const pass = (set: ImageSet) => {
+    let found = passes.get(set);
+    if (!found) passes.set(set, found = modelOutputs(combined!, set));
+    return found;
+  };
+  return models.map((model, k) => {
+    const identity = () => ({ kind: "model", ...modelIdentity(model), ...imagesOf(data) });
+    if (!combined) return cachedFeatures(data, (set) => modelFeatures(model, set), identity);
+    return cachedFeatures(data, async (set) => (await pass(set))[k], identity);
+  });
 }
 
 /** Options of {@link probeMethod} and {@link knnMethod}: what they report (default accuracy). */
@@ -167,6 +226,8 @@ function frozenMethod<T extends LabeledSet>(
     deterministic: true,
     metrics: scorer.metrics,
     async fingerprint() {
+      const identity = features.identity?.();
+      if (identity !== undefined) return { kind, options, score: scorer.score, features: identity };
       const [train, test] = [await features.train(), await features.test()];
       return {
         kind,
@@ -245,17 +306,17 @@ export interface TrainedMethodOptions {
  */
 export function trainedMethod(name: string, family: Family, opts: TrainedMethodOptions): Method {
   let weights: WeightData[] | null | undefined;
+  const startWeights = () => (weights ??= opts.encoder ? weightsOf(opts.encoder) : null);
   return {
     name,
     family,
     deterministic: false,
     fingerprint(cell) {
-      weights ??= opts.encoder ? weightsOf(opts.encoder) : null;
       const { train, test } = cell.data;
       return Promise.resolve({
         kind: "trained",
         architecture: opts.architecture ?? "reference encoder",
-        encoderWeights: weights,
+        encoderWeights: startWeights(),
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
         train: { height: train.height, width: train.width, images: train.images },
@@ -263,12 +324,11 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
       });
     },
     async evaluate(cell) {
-      weights ??= opts.encoder ? weightsOf(opts.encoder) : null;
       const task: TrainTask = {
         label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
         seed: cell.seed,
         subset: cell.subset,
-        encoderWeights: weights,
+        encoderWeights: startWeights(),
         architecture: opts.architecture,
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,

@@ -1,34 +1,27 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/mod.ts";
-import { createRng } from "../random.ts";
+import { bandedImages } from "./_test_util.ts";
 import {
   combineProtocols,
   type Method,
+  modelSources,
   pixelSource,
   probeMethod,
   runProtocol,
   trainedMethod,
 } from "./protocol.ts";
+import * as tf from "@tensorflow/tfjs";
+import { modelFeatures, modelIdentity } from "./features.ts";
+import { hashValue } from "./run_cache.ts";
+import { buildEncoder } from "../models/encoder.ts";
+import { blockFeatures } from "../models/blocks.ts";
+import { pooledBlockFeatures } from "../models/pooled_blocks.ts";
 import { scheduleFor } from "./train_and_score.ts";
 import { buildDenseStack, denseArchitecture } from "../models/dense_stack.ts";
 
 await initBackend("wasm");
 
-/** Tiny synthetic "images": class c has a bright c-th row band. */
-function synthetic(n: number, seed: number): ImageSet {
-  const rng = createRng(seed);
-  const images = new Uint8Array(n * 784), labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 3;
-    for (let p = 0; p < 784; p++) {
-      const band = Math.floor(p / 28 / 9) === labels[i];
-      images[i * 784 + p] = Math.min(255, (band ? 150 : 20) + Math.floor(rng.next() * 60));
-    }
-  }
-  return { images, labels, n, height: 28, width: 28 };
-}
-const data = { train: synthetic(60, 1), test: synthetic(15, 2) };
+const data = { train: bandedImages(60, 1), test: bandedImages(15, 2) };
 
 /** A method that records the subsets it was given. */
 function spy(name: string, seen: Map<string, number[]>, deterministic = false): Method {
@@ -189,4 +182,26 @@ Deno.test({
       })
     );
   },
+});
+
+Deno.test("modelSources() reads several read-outs of one encoder in one pass, as modelFeatures() does", async () => {
+  const encoder = buildEncoder({ seed: 3, channels: [4, 4, 8] });
+  const models = [encoder, blockFeatures(encoder, 1), pooledBlockFeatures(encoder, { grid: 2 })];
+  const sources = modelSources(data, models);
+  for (const [k, model] of models.entries()) {
+    for (const set of ["train", "test"] as const) {
+      const alone = await modelFeatures(model, data[set]);
+      const shared = await sources[k][set]();
+      assertEquals([shared.n, shared.dim], [alone.n, alone.dim]);
+      const worst = shared.data.reduce((m, v, i) => Math.max(m, Math.abs(v - alone.data[i])), 0);
+      assert(worst <= 1e-6, `${model.name} ${set}: max difference ${worst}`);
+    }
+  }
+  // Identities: names do not count; weights and read-outs do.
+  const id = async (m: tf.LayersModel) => await hashValue(modelIdentity(m));
+  const twin = buildEncoder({ seed: 3, channels: [4, 4, 8], name: "other_name" });
+  assertEquals(await id(twin), await id(encoder));
+  assert(await id(buildEncoder({ seed: 4, channels: [4, 4, 8] })) !== await id(encoder));
+  assert(await id(models[1]) !== await id(encoder));
+  assert(await id(pooledBlockFeatures(twin, { grid: 2 })) === await id(models[2]));
 });

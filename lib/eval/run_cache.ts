@@ -3,8 +3,9 @@
  * PCA, a random encoder, the supervised network) on the same subsets with the same seeds: the
  * numbers are identical in every notebook, and computing them again is 40–50 % of a notebook's
  * time on two cores. {@link runProtocol} with `cache: true` keys each (method, budget, seed) run by
- * a SHA-256 of everything its result depends on — the method's own inputs (the features' values,
- * or the network's architecture, schedule and starting weights), the subset, the labels and
+ * a SHA-256 of everything its result depends on — the method's own inputs (what determines the
+ * features: a frozen model's architecture and weights and the images, or else the features'
+ * values; or the network's architecture, schedule and starting weights), the subset, the labels and
  * images, the number of classes, the backend, the tfjs version and the source of `lib/` — and
  * stores its scores in `<results>/cache/<key>.json`. A run whose key is there is not run again.
  *
@@ -15,8 +16,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { REPORTING_ONLY } from "../results/code_version.ts";
-import { resultsDir } from "../results/save.ts";
+import { computesResults } from "../results/code_version.ts";
+import { resultsDir, writeTextAtomic } from "../results/save.ts";
 
 /** One stored run. */
 export interface CachedRun {
@@ -93,8 +94,8 @@ export async function hashValue(value: unknown): Promise<string> {
 let fingerprint: Promise<string> | null = null;
 
 /**
- * SHA-256 of the source of `lib/` that computes results: every `.ts` file except tests and the
- * reporting-only files ({@link REPORTING_ONLY}), by path and content. Computed once per process.
+ * SHA-256 of the source of `lib/` that computes results (`computesResults`: every `.ts` file but
+ * tests, test helpers and the reporting-only files), by path and content. Once per process.
  */
 export function codeFingerprint(): Promise<string> {
   fingerprint ??= (async () => {
@@ -104,7 +105,7 @@ export function codeFingerprint(): Promise<string> {
       for await (const entry of Deno.readDir(dir)) {
         if (entry.isDirectory) {
           await walk(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
-        } else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
+        } else if (computesResults(`${prefix}${entry.name}`)) {
           files.push(`${prefix}${entry.name}`);
         }
       }
@@ -112,7 +113,6 @@ export function codeFingerprint(): Promise<string> {
     await walk(lib, "lib/");
     const sources: Record<string, string> = {};
     for (const file of files.sort()) {
-      if (REPORTING_ONLY.includes(file)) continue;
       sources[file] = await Deno.readTextFile(new URL(file.slice("lib/".length), lib));
     }
     return hashValue(sources);
@@ -153,15 +153,7 @@ export async function writeRun(
     createdAt: new Date().toISOString(),
     code: await codeFingerprint(),
   };
-  const path = `${dir}/${run.key}.json`;
-  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, JSON.stringify(entry, null, 2) + "\n");
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeTextAtomic(`${dir}/${run.key}.json`, JSON.stringify(entry, null, 2) + "\n");
 }
 
 /**

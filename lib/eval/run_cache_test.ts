@@ -1,25 +1,19 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/mod.ts";
-import { createRng } from "../random.ts";
-import { cachedFeatures, probeMethod, runProtocol, trainedMethod } from "./protocol.ts";
+import { bandedImages } from "./_test_util.ts";
+import {
+  cachedFeatures,
+  modelSource,
+  probeMethod,
+  runProtocol,
+  trainedMethod,
+} from "./protocol.ts";
+import { buildEncoder } from "../models/encoder.ts";
 import { codeFingerprint, hashValue, pruneRunCache, runCacheDir } from "./run_cache.ts";
 
 await initBackend("wasm");
 
-function synthetic(n: number, seed: number): ImageSet {
-  const rng = createRng(seed);
-  const images = new Uint8Array(n * 784), labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 3;
-    for (let p = 0; p < 784; p++) {
-      const band = Math.floor(p / 28 / 9) === labels[i];
-      images[i * 784 + p] = Math.min(255, (band ? 150 : 20) + Math.floor(rng.next() * 60));
-    }
-  }
-  return { images, labels, n, height: 28, width: 28 };
-}
-const data = { train: synthetic(60, 1), test: synthetic(15, 2) };
+const data = { train: bandedImages(60, 1), test: bandedImages(15, 2) };
 
 /** A probe on features `scale` · one-hot(label mod 4), counting its evaluations. */
 function counted(name: string, scale: number, opts: { c?: number } = {}) {
@@ -125,6 +119,36 @@ Deno.test({
       const longer = await runProtocol(data, [method({ ...schedule, maxSteps: 4 })], opts);
       assertEquals(longer.runs[0].reused, undefined);
       assertEquals((await files(`${dir}/cache`)).length, 2);
+    });
+  },
+});
+
+Deno.test({
+  name: "runProtocol(cache) finds a frozen model's stored runs without running the model",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await inTempResults(async () => {
+      /** modelSource of a fresh encoder (seed, name), counting feature computations. */
+      const source = (seed: number, name: string) => {
+        const inner = modelSource(data, buildEncoder({ seed, channels: [4, 4, 8], name }));
+        const counts = { train: 0 };
+        const features = { ...inner, train: () => (counts.train++, inner.train()) };
+        return { method: probeMethod("random", "control", features), counts };
+      };
+      const first = source(0, "first");
+      const computed = await runProtocol(data, [first.method], { ...protocol, cache: true });
+      assertEquals(first.counts.train > 0, true);
+      // A copy under another name, with the same weights: reused, the model never runs.
+      const copy = source(0, "second");
+      const reused = await runProtocol(data, [copy.method], { ...protocol, cache: true });
+      assertEquals(copy.counts.train, 0);
+      assertEquals(reused.rows, computed.rows);
+      assert(reused.runs.every((r) => r.reused));
+      // Other weights: computed.
+      const other = source(1, "third");
+      await runProtocol(data, [other.method], { ...protocol, cache: true });
+      assert(other.counts.train > 0);
     });
   },
 });

@@ -1,32 +1,33 @@
 /**
- * A module Worker with its own tfjs and backend that runs pretraining jobs given as plain data
- * (lib/pretext/twin_jobs.ts), so a notebook can train two things at once on the two cores.
+ * A module Worker with its own tfjs and backend that runs pretraining jobs given as plain data —
+ * twin-view runs (lib/pretext/twin_jobs.ts) and GAN runs (lib/pretext/gan_job.ts) — so a
+ * notebook can train two things at once on the two cores. The main thread's side is
+ * {@link runJobsInWorker} (lib/parallel/jobs.ts).
  * @module
  */
 /// <reference lib="deno.worker" />
 import { initBackend } from "../backend/mod.ts";
-import { runTwinsJob, type TwinsJob, type TwinsJobOutcome } from "../pretext/twin_jobs.ts";
+import { runTwinsJob, type TwinsJob } from "../pretext/twin_jobs.ts";
+import { type GanJob, runGanJob } from "../pretext/gan_job.ts";
+import { postedProgress } from "./posted_progress.ts";
+
+/** The kinds of job this worker runs, by the `kind` of {@link runJobsInWorker}. */
+const runners: Record<string, (job: unknown) => Promise<unknown>> = {
+  twins: (job) => runTwinsJob(job as TwinsJob, postedProgress()),
+  gan: (job) => runGanJob(job as GanJob, postedProgress()),
+};
 
 self.onmessage = async (event: MessageEvent) => {
-  const message = event.data as { type: "twins"; backend: string; jobs: TwinsJob[] };
+  const message = event.data as { kind: string; backend: string; jobs: { label: string }[] };
   let label = "";
   try {
+    const run = runners[message.kind];
+    if (!run) throw new Error(`unknown job kind "${message.kind}" (${Object.keys(runners)})`);
     await initBackend(message.backend);
-    let last = 0;
-    const progress = {
-      update(text: string) {
-        const now = performance.now();
-        if (now - last > 500) {
-          last = now;
-          self.postMessage({ type: "progress", text });
-        }
-      },
-      done() {},
-    };
-    const outcomes: TwinsJobOutcome[] = [];
+    const outcomes: unknown[] = [];
     for (const job of message.jobs) {
       label = job.label;
-      outcomes.push(await runTwinsJob(job, progress));
+      outcomes.push(await run(job));
     }
     self.postMessage({ type: "result", outcomes });
   } catch (e) {

@@ -8,6 +8,7 @@
 import { initBackend } from "../backend/mod.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { trainAndScore, type TrainTask } from "../eval/train_and_score.ts";
+import { postedProgress } from "./posted_progress.ts";
 
 let data: { train: ImageSet; test: ImageSet } | null = null;
 
@@ -21,18 +22,7 @@ self.onmessage = async (event: MessageEvent) => {
     } else if (message.type === "train") {
       if (!data) throw new Error("worker got a task before init");
       const task: TrainTask = message.task;
-      let last = 0;
-      const progress = {
-        update(text: string) {
-          const now = performance.now();
-          if (now - last > 500) {
-            last = now;
-            self.postMessage({ type: "progress", id: message.id, text });
-          }
-        },
-        done() {},
-      };
-      const outcome = await trainAndScore(task, data, progress);
+      const outcome = await trainAndScore(task, data, postedProgress({ id: message.id }));
       self.postMessage({ type: "result", id: message.id, outcome });
     }
   } catch (e) {

@@ -9,7 +9,8 @@ import * as tf from "@tensorflow/tfjs";
 import { buildEncoder } from "../models/encoder.ts";
 import { type WeightData, weightsOf } from "../eval/train_and_score.ts";
 import type { EpochRecord, LogPoint, LossFn } from "../train/fit.ts";
-import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
+import type { ProgressDisplay } from "../show/mod.ts";
+import { runJobsInWorker } from "../parallel/jobs.ts";
 import {
   buildTwinModel,
   ntXentLoss,
@@ -79,7 +80,7 @@ export function twinModelOf(job: TwinsJob, outcome: TwinsJobOutcome): tf.LayersM
     name: job.label.replace(/[^A-Za-z0-9_]/g, "_"),
   });
   const model = buildTwinModel(encoder, job.head);
-  model.setWeights(outcome.weights.map((w) => tf.tensor(w.data, w.shape)));
+  tf.tidy(() => model.setWeights(outcome.weights.map((w) => tf.tensor(w.data, w.shape))));
   return model;
 }
 
@@ -89,24 +90,5 @@ export function twinModelOf(job: TwinsJob, outcome: TwinsJobOutcome): tf.LayersM
  * its own. A failing job rejects with its error, naming the job.
  */
 export function runTwinsJobsInWorker(jobs: TwinsJob[]): Promise<TwinsJobOutcome[]> {
-  const worker = new Worker(new URL("../parallel/job_worker.ts", import.meta.url), {
-    type: "module",
-  });
-  const progress = progressDisplay();
-  return new Promise<TwinsJobOutcome[]>((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent) => {
-      const m = event.data;
-      if (m.type === "progress") progress.update(`(worker) ${m.text}`);
-      else if (m.type === "result") resolve(m.outcomes);
-      else reject(new Error(`twin-view job "${m.label}" failed in its worker: ${m.message}`));
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      reject(new Error(`the twin-view jobs' worker crashed: ${event.message}`));
-    };
-    worker.postMessage({ type: "twins", backend: tf.getBackend(), jobs });
-  }).finally(() => {
-    progress.done(`${jobs.length} twin-view run(s) done in a worker`);
-    worker.terminate();
-  });
+  return runJobsInWorker<TwinsJob, TwinsJobOutcome>("twins", jobs, "twin-view");
 }

@@ -25,6 +25,15 @@ export const REPORTING_ONLY: readonly string[] = [
   "lib/results/summary.ts",
 ];
 
+/**
+ * Whether a `lib/` file can change a reported number: not a test (`*_test.ts`), not a test helper
+ * (`_test_util.ts`), not one of {@link REPORTING_ONLY}, and TypeScript.
+ */
+export function computesResults(path: string): boolean {
+  return path.endsWith(".ts") && !/(_test|\/_test_util)\.ts$/.test(path) &&
+    !REPORTING_ONLY.includes(path);
+}
+
 /** How a result's code relates to the current `lib/`. */
 export interface CodeVersionStatus {
   /** The recorded SHA (may end in "-dirty", or be "unknown"). */
@@ -89,7 +98,7 @@ export function codeVersionStatus(
   const changed = numstat.out
     .split("\n").filter(Boolean)
     .map((line) => line.split("\t"))
-    .filter(([, , file]) => !/_test\.ts$/.test(file) && !REPORTING_ONLY.includes(file));
+    .filter(([, , file]) => computesResults(file));
   if (!changed.length) {
     return dirty
       ? {

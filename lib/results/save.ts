@@ -51,15 +51,23 @@ export async function saveResults(results: RunResults, opts: { dir?: string } = 
   const dir = opts.dir ?? resultsDir();
   await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${results.notebook}.json`;
-  const tmp = `${path}.${Deno.pid}.tmp`;
+  await writeTextAtomic(path, JSON.stringify(full, null, 2) + "\n");
+  return path;
+}
+
+/**
+ * Writes `text` to `path` through a temporary file beside it and a rename: readers see the old
+ * file or the new one, never a half-written one, and a failed write leaves the old file intact.
+ */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
-    await Deno.writeTextFile(tmp, JSON.stringify(full, null, 2) + "\n");
+    await Deno.writeTextFile(tmp, text);
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;
   }
-  return path;
 }
 
 /** Reads and validates one results file. */

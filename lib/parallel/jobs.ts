@@ -1,0 +1,37 @@
+/**
+ * Runs pretraining jobs (plain data in, plain data out) one after another in a module Worker
+ * (lib/parallel/job_worker.ts) with its own tfjs on this thread's backend, so this thread stays
+ * free for other work: same backend, same seeds, same ops — the same numbers as running them here.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { progressDisplay } from "../show/mod.ts";
+
+/**
+ * Resolves with the outcomes of `jobs` (of the worker's `kind`: "twins" or "gan"), in order.
+ * Progress shows in a display of its own. A failing job rejects with its error, naming the job.
+ */
+export function runJobsInWorker<Job extends { label: string }, Outcome>(
+  kind: "twins" | "gan",
+  jobs: Job[],
+  what: string,
+): Promise<Outcome[]> {
+  const worker = new Worker(new URL("./job_worker.ts", import.meta.url), { type: "module" });
+  const progress = progressDisplay();
+  return new Promise<Outcome[]>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent) => {
+      const m = event.data;
+      if (m.type === "progress") progress.update(`(worker) ${m.text}`);
+      else if (m.type === "result") resolve(m.outcomes);
+      else reject(new Error(`${what} job "${m.label}" failed in its worker: ${m.message}`));
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      reject(new Error(`the ${what} jobs' worker crashed: ${event.message}`));
+    };
+    worker.postMessage({ kind, backend: tf.getBackend(), jobs });
+  }).finally(() => {
+    progress.done(`${jobs.length} ${what} run(s) done in a worker`);
+    worker.terminate();
+  });
+}
