@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { codeVersionStatus } from "./code_version.ts";
+import { codeVersionStatus, computesResults } from "./code_version.ts";
 
 const assertMatch = (text: string, pattern: RegExp) => assert(pattern.test(text), text);
 
@@ -59,5 +59,20 @@ Deno.test("codeVersionStatus() says unknown for no SHA or a commit the repositor
   const missing = codeVersionStatus("0123456789abcdef0123456789abcdef01234567", { root });
   assertEquals(missing.state, "unknown");
   assertMatch(missing.note, /not in this repository/);
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("computesResults(): tests, test helpers and reporting-only files compute nothing reported", () => {
+  assertEquals(computesResults("lib/eval/protocol.ts"), true);
+  assertEquals(computesResults("lib/eval/protocol_test.ts"), false);
+  assertEquals(computesResults("lib/eval/_test_util.ts"), false);
+  assertEquals(computesResults("lib/results/summary.ts"), false);
+  assertEquals(computesResults("lib/README.md"), false);
+  // A result stays current when only a test helper changed after it.
+  const { root, e } = repo();
+  Deno.writeTextFileSync(`${root}/lib/_test_util.ts`, "fixture");
+  git(root, "add", "lib/_test_util.ts");
+  git(root, "commit", "-q", "-m", "helper");
+  assertEquals(codeVersionStatus(e, { root }).state, "current");
   Deno.removeSync(root, { recursive: true });
 });

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { loadResults, type RunResults, saveResults } from "./save.ts";
+import { loadResults, type RunResults, saveResults, writeTextAtomic } from "./save.ts";
 
 const sample = (): RunResults => ({
   notebook: "00_test",
@@ -47,4 +47,17 @@ Deno.test("loadResults() names the file when it is not valid JSON", async () => 
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/x.json`, "{");
   await assertRejects(() => loadResults(`${dir}/x.json`), /x\.json is not valid JSON/);
+});
+
+Deno.test("writeTextAtomic() replaces a file whole and leaves no temporary file behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeTextAtomic(`${dir}/a.json`, "old");
+    await writeTextAtomic(`${dir}/a.json`, "new");
+    assertEquals(await Deno.readTextFile(`${dir}/a.json`), "new");
+    await assertRejects(() => writeTextAtomic(`${dir}/missing/b.json`, "x"));
+    assertEquals((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["a.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
