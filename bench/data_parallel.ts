@@ -16,11 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
 import { buildArchitecture, type EncoderArchitecture } from "../lib/models/dense_stack.ts";
 import { buildClassifier } from "../lib/models/encoder.ts";
-
-function flag(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-}
+import { flag } from "./_flags.ts";
 
 /** K replicas training one model; `step()` takes one data-parallel Adam step. */
 async function replicas(

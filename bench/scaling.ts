@@ -19,11 +19,7 @@ import { loadFashionMnist, sampleIndices } from "../lib/data/mod.ts";
 import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { rotationSource } from "../lib/pretext/rotation.ts";
 import { fit } from "../lib/train/fit.ts";
-
-function flag(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-}
+import { flag } from "./_flags.ts";
 
 const BATCH = 64; // images per step (× 4 rotations), as 01_rotation
 

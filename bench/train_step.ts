@@ -19,13 +19,9 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
 import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { sparseCrossEntropy } from "../lib/train/fit.ts";
+import { intFlag } from "./_flags.ts";
 
 /** Integer value of `--name N` in `args`, else `fallback`. */
-function intFlag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? Number.parseInt(args[i + 1], 10) : fallback;
-}
-
 /** Time of one kernel name, summed over one training step. */
 interface KernelTime {
   kernel: string;
