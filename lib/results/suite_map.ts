@@ -34,6 +34,13 @@ export interface SuiteNotebook {
 /** Every comparison notebook of the suite, in order (whether or not it exists yet). */
 export const SUITE_NOTEBOOKS: readonly SuiteNotebook[] = [
   {
+    stem: "00_baselines",
+    pretext: "none: the baselines every image notebook shares",
+    family: "baselines (control, unsupervised, supervised)",
+    paper: "—",
+    downstream: FASHION_MNIST_TASK,
+  },
+  {
     stem: "01_rotation",
     pretext: "rotation prediction (RotNet)",
     family: "image transformation prediction",
