@@ -21,7 +21,6 @@ import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { sparseCrossEntropy } from "../lib/train/fit.ts";
 import { intFlag } from "./_flags.ts";
 
-/** Integer value of `--name N` in `args`, else `fallback`. */
 /** Time of one kernel name, summed over one training step. */
 interface KernelTime {
   kernel: string;

@@ -93,6 +93,20 @@ for (const name of notebooks) {
       const cells = read(`${out}/${name}`);
       const outputs = cells.flatMap((c) => c.outputs ?? []);
       assertEquals(outputs.filter((o) => o.output_type === "error").length, 0, "error outputs");
+      // Work a cell starts without awaiting it (the baselines) shows its progress under that cell,
+      // not under whichever cell is running when its first update arrives.
+      const started = cells.find((c) =>
+        c.cell_type === "code" && /const baselines = runProtocol\(/.test(text(c))
+      );
+      if (started) {
+        const plain = (started.outputs ?? []).map((o) =>
+          [o.data?.["text/plain"] ?? ""].flat().join("")
+        );
+        assert(
+          plain.some((t) => /^baselines /.test(t)),
+          `the baselines' progress under their cell: ${plain}`,
+        );
+      }
       const pngs = outputs.filter((o) => typeof o.data?.["image/png"] === "string");
       assert(pngs.length >= 1, "at least one PNG chart");
       assert(

@@ -8,3 +8,5 @@ export * from "./evaluate.ts";
 export * from "./train_and_score.ts";
 export * from "./spread.ts";
 export * from "./run_cache.ts";
+export * from "./baselines.ts";
+export * from "./block_probes.ts";

@@ -181,7 +181,9 @@ export function modelSources(data: ProtocolData, models: tf.LayersModel[]): Feat
   const input = models[0]?.inputs[0];
   const shared = models.length > 1 &&
     models.every((m) => m.inputs.length === 1 && m.inputs[0] === input);
-  const combined = shared
+  const combined = models.length === 1
+    ? models[0]
+    : shared
     ? tf.model({ inputs: input, outputs: models.map((m) => m.outputs[0]) })
     : null;
   const passes = new Map<ImageSet, Promise<Features[]>>();
@@ -312,15 +314,13 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
     family,
     deterministic: false,
     fingerprint(cell) {
-      const { train, test } = cell.data;
       return Promise.resolve({
         kind: "trained",
         architecture: opts.architecture ?? "reference encoder",
         encoderWeights: startWeights(),
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
-        train: { height: train.height, width: train.width, images: train.images },
-        test: { height: test.height, width: test.width, images: test.images },
+        ...imagesOf(cell.data),
       });
     },
     async evaluate(cell) {
@@ -449,8 +449,10 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
         .filter((_, i) => !(i > 0 && labelsPerClass === "all" && method.deterministic))
     )
   );
-  const progress = opts.progress === false ? silent : progressDisplay();
   const prefix = opts.label ? `${opts.label} ` : "";
+  const progress = opts.progress === false ? silent : progressDisplay({
+    initial: `${prefix}${jobs.length} runs of ${methods.length} methods: starting`,
+  });
   const runs = new Map<(typeof jobs)[number], ProtocolRun>();
   const cacheDir = opts.cache ? runCacheDir() : null;
   type Job = (typeof jobs)[number];

@@ -42,6 +42,11 @@ export function weightsOf(model: tf.LayersModel): WeightData[] {
   return model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
 }
 
+/** Loads weights copied out by {@link weightsOf} into a model of the same architecture. */
+export function setWeightsFrom(model: tf.LayersModel, weights: WeightData[]): void {
+  tf.tidy(() => model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape))));
+}
+
 /** Everything one run needs besides the data. */
 export interface TrainTask {
   label: string;
@@ -69,9 +74,7 @@ export async function trainAndScore(
   progress: ProgressDisplay | false,
 ): Promise<TrainOutcome> {
   const encoder = buildArchitecture(task.architecture, task.seed);
-  if (task.encoderWeights) {
-    encoder.setWeights(task.encoderWeights.map((w) => tf.tensor(w.data, w.shape)));
-  }
+  if (task.encoderWeights) setWeightsFrom(encoder, task.encoderWeights);
   const model = buildClassifier(encoder, { seed: task.seed, numClasses: task.numClasses });
   try {
     const { epochs, steps } = scheduleFor(task.subset.length, task.schedule);

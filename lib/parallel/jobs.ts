@@ -17,7 +17,7 @@ export function runJobsInWorker<Job extends { label: string }, Outcome>(
   what: string,
 ): Promise<Outcome[]> {
   const worker = new Worker(new URL("./job_worker.ts", import.meta.url), { type: "module" });
-  const progress = progressDisplay();
+  const progress = progressDisplay({ initial: `(worker) ${jobs.length} ${what} run(s): starting` });
   return new Promise<Outcome[]>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent) => {
       const m = event.data;

@@ -5,9 +5,9 @@
  * the same wherever it runs (tested).
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Features } from "../eval/features.ts";
-import { type WeightData, weightsOf } from "../eval/train_and_score.ts";
+import { setWeightsFrom, type WeightData, weightsOf } from "../eval/train_and_score.ts";
 import { buildDiscriminator, buildGenerator, type GeneratorOptions } from "../models/dcgan.ts";
 import { buildEncoder, type EncoderOptions } from "../models/encoder.ts";
 import { runJobsInWorker } from "../parallel/jobs.ts";
@@ -99,10 +99,8 @@ export function ganModelsOf(
   outcome: GanJobOutcome,
 ): { generator: tf.LayersModel; trunk: tf.LayersModel; discriminator: tf.LayersModel } {
   const players = buildPlayers(job);
-  const load = (model: tf.LayersModel, weights: WeightData[]) =>
-    tf.tidy(() => model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape))));
-  load(players.generator, outcome.generatorWeights);
-  load(players.discriminator, outcome.discriminatorWeights);
+  setWeightsFrom(players.generator, outcome.generatorWeights);
+  setWeightsFrom(players.discriminator, outcome.discriminatorWeights);
   return players;
 }
 

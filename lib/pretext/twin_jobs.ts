@@ -5,9 +5,9 @@
  * same ops: the numbers are the same wherever it runs (tested).
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { buildEncoder } from "../models/encoder.ts";
-import { type WeightData, weightsOf } from "../eval/train_and_score.ts";
+import { setWeightsFrom, type WeightData, weightsOf } from "../eval/train_and_score.ts";
 import type { EpochRecord, LogPoint, LossFn } from "../train/fit.ts";
 import type { ProgressDisplay } from "../show/mod.ts";
 import { runJobsInWorker } from "../parallel/jobs.ts";
@@ -80,7 +80,7 @@ export function twinModelOf(job: TwinsJob, outcome: TwinsJobOutcome): tf.LayersM
     name: job.label.replace(/[^A-Za-z0-9_]/g, "_"),
   });
   const model = buildTwinModel(encoder, job.head);
-  tf.tidy(() => model.setWeights(outcome.weights.map((w) => tf.tensor(w.data, w.shape))));
+  setWeightsFrom(model, outcome.weights);
   return model;
 }
 

@@ -97,14 +97,15 @@ Deno.test("headlineFinding() compares the best self-supervised row with the best
 Deno.test("suiteStatus() lists every planned notebook and marks missing ones as not yet run", () => {
   const status = suiteStatus([rotation]);
   assertEquals(status.length, SUITE_NOTEBOOKS.length);
-  assertEquals(status[0].status, "standard run, 2026-11-27");
-  assert(status[0].finding.includes("RotNet"));
-  assertEquals(status[1].status, "not yet run");
+  const of = (entries: typeof status, stem: string) => entries.find((s) => s.notebook === stem)!;
+  assertEquals(of(status, "01_rotation").status, "standard run, 2026-11-27");
+  assert(of(status, "01_rotation").finding.includes("RotNet"));
+  assertEquals(of(status, "02_jigsaw").status, "not yet run");
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/02_jigsaw.ipynb`, "{}");
   const withDir = suiteStatus([], { notebooksDir: dir });
-  assertEquals(withDir[1].status, "not yet run");
-  assertEquals(withDir[2].status, "not yet run (notebook not written yet)");
+  assertEquals(of(withDir, "02_jigsaw").status, "not yet run");
+  assertEquals(of(withDir, "03_counting").status, "not yet run (notebook not written yet)");
   Deno.removeSync(dir, { recursive: true });
 });
 

@@ -187,6 +187,12 @@ export interface ProgressDisplay {
 export interface ProgressDisplayOptions {
   /** Minimum milliseconds between redraws. Default 250 (at most 4 updates/s). */
   intervalMs?: number;
+  /**
+   * Text shown at once. In the kernel a display belongs to the cell running when it is first
+   * drawn: work that is not awaited (it runs during later cells) gives one here, so its progress
+   * stays under the cell that started it.
+   */
+  initial?: string;
 }
 
 let progressCounter = 0;
@@ -199,7 +205,7 @@ let mirrorFile: Deno.FsFile | undefined;
  * 5 s. Updates arriving faster than `intervalMs` are coalesced: the latest one is drawn when
  * the interval ends (on an unref'd timer, so it never keeps the process alive).
  *
- * @param opts `intervalMs` (default 250).
+ * @param opts `intervalMs` (default 250); `initial`: text drawn at once.
  * @returns `{update, done}`.
  */
 export function progressDisplay(opts: ProgressDisplayOptions = {}): ProgressDisplay {
@@ -269,6 +275,10 @@ export function progressDisplay(opts: ProgressDisplayOptions = {}): ProgressDisp
     drawn = text;
   };
 
+  if (opts.initial !== undefined) {
+    latest = opts.initial;
+    draw(false);
+  }
   return {
     update(text: string): void {
       if (finished) return;
