@@ -5,7 +5,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { blockFeatures } from "../models/blocks.ts";
+import { blockFeatures, encoderBlocks } from "../models/blocks.ts";
 import type { Family } from "../results/mod.ts";
 import { type Method, modelSources, probeMethod, type ProtocolData } from "./protocol.ts";
 
@@ -30,8 +30,7 @@ export function blockProbes(
   encoder: tf.LayersModel,
   opts: BlockProbeOptions = {},
 ): Method[] {
-  const relus = encoder.layers.filter((l) => l.getClassName() === "ReLU").length;
-  const blocks = opts.blocks ?? Array.from({ length: relus }, (_, i) => i + 1);
+  const blocks = opts.blocks ?? encoderBlocks(encoder).map((_, i) => i + 1);
   const readouts = Object.entries(opts.readouts ?? {});
   const models = [...blocks.map((b) => blockFeatures(encoder, b)), ...readouts.map(([, m]) => m)];
   const names = [

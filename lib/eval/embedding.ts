@@ -8,13 +8,13 @@ import type { Features } from "./features.ts";
 import { fitPca, pcaTransform } from "./pca.ts";
 
 /** Projects `features` to 2-D with PCA and labels each point with its class name. */
-export function embed2d(
+export async function embed2d(
   features: Features,
   labels: ArrayLike<number>,
   opts: { panel: string; classNames: readonly string[]; seed?: number },
-): EmbeddingPoint[] {
-  const projected = pcaTransform(
-    fitPca(features, { components: 2, seed: opts.seed ?? 0 }),
+): Promise<EmbeddingPoint[]> {
+  const projected = await pcaTransform(
+    await fitPca(features, { components: 2, seed: opts.seed ?? 0 }),
     features,
   );
   return Array.from({ length: features.n }, (_, i) => ({

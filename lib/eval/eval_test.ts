@@ -1,11 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import {
-  assert,
-  assertAlmostEquals,
-  assertEquals,
-  assertRejects,
-  assertThrows,
-} from "../_assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../_assert.ts";
 import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 import { featureStats, selectRows, standardize } from "./features.ts";
@@ -31,10 +25,11 @@ function blobs(nPerClass: number, classes: number, dim: number, seed: number) {
 Deno.test("lbfgs() finds the minimum of a convex quadratic", async () => {
   const target = [1, -2, 3];
   const { theta } = await lbfgs(
-    (t) => ({
-      f: t.reduce((s, v, i) => s + (i + 1) * (v - target[i]) ** 2, 0),
-      g: t.map((v, i) => 2 * (i + 1) * (v - target[i])),
-    }),
+    (t) =>
+      Promise.resolve({
+        f: t.reduce((s, v, i) => s + (i + 1) * (v - target[i]) ** 2, 0),
+        g: t.map((v, i) => 2 * (i + 1) * (v - target[i])),
+      }),
     new Float64Array(3),
     { maxIterations: 100, tolerance: 1e-9 },
   );
@@ -44,10 +39,13 @@ Deno.test("lbfgs() finds the minimum of a convex quadratic", async () => {
 Deno.test("trainLinearProbe() separates Gaussian blobs and is deterministic", async () => {
   const train = blobs(50, 4, 6, 1), test = blobs(50, 4, 6, 2);
   const probe = await trainLinearProbe(train.features, train.labels, { numClasses: 4 });
-  const acc = accuracy(probe.predict(test.features), test.labels);
+  const acc = accuracy(await probe.predict(test.features), test.labels);
   assert(acc > 0.9, `accuracy ${acc}`);
   const again = await trainLinearProbe(train.features, train.labels, { numClasses: 4 });
-  assertEquals(Array.from(again.predict(test.features)), Array.from(probe.predict(test.features)));
+  assertEquals(
+    Array.from(await again.predict(test.features)),
+    Array.from(await probe.predict(test.features)),
+  );
 });
 
 Deno.test("trainLinearProbe() reaches a near-zero gradient (well converged)", async () => {
@@ -95,21 +93,21 @@ Deno.test("jacobiEigen() diagonalises a symmetric matrix", () => {
   assertAlmostEquals(sorted[1], 3, 1e-10);
 });
 
-Deno.test("fitPca() recovers the leading axes and variances of an anisotropic Gaussian", () => {
+Deno.test("fitPca() recovers the leading axes and variances of an anisotropic Gaussian", async () => {
   const rng = createRng(9);
   const n = 4000, dim = 5, scales = [5, 3, 1, 0.5, 0.2];
   const data = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < dim; j++) data[i * dim + j] = rng.normal() * scales[j] + 10;
   }
-  const pca = fitPca({ data, n, dim }, { components: 2, seed: 1 });
+  const pca = await fitPca({ data, n, dim }, { components: 2, seed: 1 });
   assertAlmostEquals(pca.variances[0], 25, 1.5);
   assertAlmostEquals(pca.variances[1], 9, 0.8);
   assertAlmostEquals(Math.abs(pca.components[0]), 1, 0.01); // first axis = e0
   assertAlmostEquals(Math.abs(pca.components[dim + 1]), 1, 0.01); // second axis = e1
-  const projected = pcaTransform(pca, { data: data.subarray(0, dim * 10), n: 10, dim });
+  const projected = await pcaTransform(pca, { data: data.subarray(0, dim * 10), n: 10, dim });
   assertEquals([projected.n, projected.dim], [10, 2]);
-  assertThrows(
+  await assertRejects(
     () => fitPca({ data, n, dim }, { components: 9 }),
     /components must be an integer in 1..5/,
   );
@@ -127,13 +125,13 @@ Deno.test("topK() returns the indices of the k largest values in descending orde
   assertEquals(Array.from(topK([2, 1], 5)), [0, 1]);
 });
 
-Deno.test("nearestRows() returns the cosine-nearest rows, nearest first, never the query", () => {
+Deno.test("nearestRows() returns the cosine-nearest rows, nearest first, never the query", async () => {
   // rows: 0 = [1, 0], 1 = [10, 1] (cos ≈ 0.995 to row 0), 2 = [0, 1], 3 = [1, 1] (cos 0.707)
   const f = { data: new Float32Array([1, 0, 10, 1, 0, 1, 1, 1]), n: 4, dim: 2 };
   const before = tf.memory().numTensors;
-  const [near0, near2] = nearestRows(f, [0, 2], 2);
+  const [near0, near2] = await nearestRows(f, [0, 2], 2);
   assertEquals(Array.from(near0), [1, 3]);
   assertEquals(Array.from(near2), [3, 1]);
   assertEquals(tf.memory().numTensors, before);
-  assertThrows(() => nearestRows(f, [0], 4), /k must be an integer in 1\.\.3/);
+  await assertRejects(() => nearestRows(f, [0], 4), /k must be an integer in 1\.\.3/);
 });

@@ -4,15 +4,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { createRng } from "../random.ts";
 import type { BatchSource } from "../train/fit.ts";
 
 /** Fraction of examples where argmax(model(x)) equals the target class id. */
-export function sourceAccuracy(
+export async function sourceAccuracy(
   model: tf.LayersModel,
   source: BatchSource,
   opts: { batchSize?: number } = {},
-): number {
+): Promise<number> {
   const batchSize = opts.batchSize ?? 250;
   const rng = createRng(0);
   let right = 0, total = 0;
@@ -24,9 +25,8 @@ export function sourceAccuracy(
     const { x, y } = source.batch(positions, rng);
     const correct = tf.tidy(() =>
       tf.sum(tf.cast(tf.equal(tf.argMax(model.predict(x) as tf.Tensor, -1), y.toInt()), "int32"))
-        .dataSync()[0]
     );
-    right += correct;
+    right += (await readAndDispose(correct))[0];
     total += y.shape[0];
     tf.dispose([x, y]);
   }

@@ -3,6 +3,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose, weightsOf } from "../_read.ts";
 import { yieldToEventLoop } from "../_yield.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { toFloatBatch } from "../data/mod.ts";
@@ -69,14 +70,13 @@ export async function modelOutputs(
       const y = model.predict(x) as tf.Tensor | tf.Tensor[];
       return (Array.isArray(y) ? y : [y]).map((t) => t.reshape([count, -1]));
     });
-    outs.forEach((out, k) => {
+    for (const [k, out] of outs.entries()) {
       if (!data[k]) {
         dims[k] = out.shape[1]!;
         data[k] = new Float32Array(set.n * dims[k]);
       }
-      data[k].set(out.dataSync() as Float32Array, start * dims[k]);
-    });
-    tf.dispose(outs);
+      data[k].set(await readAndDispose(out), start * dims[k]);
+    }
   }
   return Array.from({ length: outputs }, (_, k) => ({
     data: data[k] ?? new Float32Array(0),
@@ -91,12 +91,11 @@ export async function modelOutputs(
  * built under different names are the same) and the values of all its weights (batch-norm
  * statistics included). The run cache keys frozen-feature runs by it.
  */
-export function modelIdentity(model: tf.LayersModel): { architecture: unknown; weights: unknown } {
+export async function modelIdentity(
+  model: tf.LayersModel,
+): Promise<{ architecture: unknown; weights: unknown }> {
   const topology = model.toJSON(null, false) as unknown as Record<string, unknown>;
-  return {
-    architecture: withoutNames(topology),
-    weights: model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() })),
-  };
+  return { architecture: withoutNames(topology), weights: await weightsOf(model) };
 }
 
 /** A layers-model topology with each layer's name replaced by its position (recursively). */

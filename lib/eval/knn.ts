@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { yieldToEventLoop } from "../_yield.ts";
 import type { Features } from "./features.ts";
 
@@ -76,9 +77,9 @@ export async function knnClassify(
   for (let start = 0; start < test.n; start += blockSize) {
     await yieldToEventLoop();
     const count = Math.min(blockSize, test.n - start);
-    const simsT = tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT));
-    const sims = simsT.dataSync() as Float32Array; // [count, nTrain]
-    simsT.dispose();
+    const sims = await readAndDispose( // [count, nTrain]
+      tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT)),
+    ) as Float32Array;
     for (let r = 0; r < count; r++) {
       const top = topK(sims.subarray(r * nTrain, (r + 1) * nTrain), k);
       votes.fill(0);
@@ -97,25 +98,30 @@ export async function knnClassify(
  * features, the query itself excluded — "which images does this representation call similar?".
  * Returns one index array per query, nearest first.
  */
-export function nearestRows(
+export async function nearestRows(
   features: Features,
   queries: ArrayLike<number>,
   k: number,
-): Int32Array[] {
+): Promise<Int32Array[]> {
   if (!(Number.isInteger(k) && k >= 1 && k < features.n)) {
     throw new Error(
       `nearestRows(): k must be an integer in 1..${features.n - 1} (n − 1), got ${k}.`,
     );
   }
-  const all = l2Normalized(features);
-  const out = Array.from(queries, (q) => {
+  for (const q of Array.from(queries)) {
     if (!(Number.isInteger(q) && q >= 0 && q < features.n)) {
       throw new RangeError(`nearestRows(): query ${q} is not a row index in 0..${features.n - 1}.`);
     }
-    const sims = tf.tidy(() => tf.matMul(all, tf.transpose(all.slice([q, 0], [1, -1]))).dataSync());
+  }
+  const all = l2Normalized(features);
+  const out: Int32Array[] = [];
+  for (const q of Array.from(queries)) {
+    const sims = await readAndDispose(
+      tf.tidy(() => tf.matMul(all, tf.transpose(all.slice([q, 0], [1, -1])))),
+    );
     sims[q] = -Infinity; // not its own neighbour
-    return topK(sims, k);
-  });
+    out.push(topK(sims, k));
+  }
   all.dispose();
   return out;
 }

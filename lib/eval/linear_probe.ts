@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { yieldToEventLoop } from "../_yield.ts";
 import { type Features, featureStats, standardize } from "./features.ts";
 
@@ -26,7 +27,7 @@ export interface LinearProbe {
   iterations: number;
   finalLoss: number;
   /** Predicted classes for each row of `features` (raw, unstandardised). */
-  predict(features: Features): Int32Array;
+  predict(features: Features): Promise<Int32Array>;
 }
 
 function checkInputs(features: Features, labels: ArrayLike<number>, numClasses: number): void {
@@ -73,7 +74,7 @@ export async function trainLinearProbe(
   const y = tf.oneHot(tf.tensor1d(Int32Array.from(labels), "int32"), k).toFloat();
 
   // θ = [W (dim×k) row-major, b (k)]; returns loss and gradient.
-  const evaluate = (theta: Float64Array): { f: number; g: Float64Array } => {
+  const evaluate = async (theta: Float64Array): Promise<{ f: number; g: Float64Array }> => {
     const [f, gw, gb] = tf.tidy(() => {
       const w = tf.tensor2d(Float32Array.from(theta.subarray(0, dim * k)), [dim, k]);
       const b = tf.tensor1d(Float32Array.from(theta.subarray(dim * k)));
@@ -86,9 +87,9 @@ export async function trainLinearProbe(
       return [loss, gradW, tf.sum(diff, 0)];
     });
     const g = new Float64Array(theta.length);
-    g.set(gw.dataSync());
-    g.set(gb.dataSync(), dim * k);
-    const value = f.dataSync()[0];
+    g.set(await gw.data());
+    g.set(await gb.data(), dim * k);
+    const value = (await f.data())[0];
     tf.dispose([f, gw, gb]);
     return { f: value, g };
   };
@@ -106,18 +107,18 @@ export async function trainLinearProbe(
     numClasses: k,
     iterations,
     finalLoss: loss,
-    predict(test: Features): Int32Array {
+    async predict(test: Features): Promise<Int32Array> {
       if (test.dim !== dim) {
         throw new Error(`LinearProbe.predict(): features have dim ${test.dim}, the probe ${dim}.`);
       }
       const zt = standardize(test, stats);
-      return tf.tidy(() => {
+      return await readAndDispose(tf.tidy(() => {
         const logits = tf.add(
           tf.matMul(tf.tensor2d(zt.data, [test.n, dim]), tf.tensor2d(weights, [dim, k])),
           tf.tensor1d(bias),
         );
-        return tf.argMax(logits, 1).dataSync() as Int32Array;
-      });
+        return tf.argMax(logits, 1);
+      })) as Int32Array;
     },
   };
 }
@@ -127,7 +128,7 @@ export async function trainLinearProbe(
  * Yields to the event loop between iterations, so workers and displays are served meanwhile.
  */
 export async function lbfgs(
-  evaluate: (theta: Float64Array) => { f: number; g: Float64Array },
+  evaluate: (theta: Float64Array) => Promise<{ f: number; g: Float64Array }>,
   start: Float64Array,
   opts: { maxIterations: number; tolerance: number; memory?: number },
 ): Promise<{ theta: Float64Array; iterations: number; loss: number }> {
@@ -138,7 +139,7 @@ export async function lbfgs(
     return s;
   };
   let theta = Float64Array.from(start);
-  let { f, g } = evaluate(theta);
+  let { f, g } = await evaluate(theta);
   const sList: Float64Array[] = [], yList: Float64Array[] = [], rho: number[] = [];
   let it = 0;
   for (; it < opts.maxIterations; it++) {
@@ -172,7 +173,7 @@ export async function lbfgs(
     let next = theta, fNext = f, gNext = g;
     for (let tries = 0; tries < 30; tries++) {
       next = theta.map((v, i) => v + step * d[i]);
-      ({ f: fNext, g: gNext } = evaluate(next));
+      ({ f: fNext, g: gNext } = await evaluate(next));
       if (Number.isFinite(fNext) && fNext <= f + 1e-4 * step * slope) break;
       step *= 0.5;
     }

@@ -7,12 +7,13 @@
  * ```ts ignore
  * import { fitMlpRegressor } from "./mlp_regressor.ts";
  * const mlp = await fitMlpRegressor(xTrain, yTrain, { hidden: [32], epochs: 200, seed: 0 });
- * const predictions = mlp.predict(xTest); // Float64Array, in y's units
+ * const predictions = await mlp.predict(xTest); // Float64Array, in y's units
  * mlp.dispose();
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { denseHead } from "../models/encoder.ts";
 import { createRng } from "../random.ts";
 import { type EpochRecord, fit, type LogPoint } from "../train/fit.ts";
@@ -43,7 +44,7 @@ export interface MlpRegressor {
   model: tf.LayersModel;
   history: EpochRecord[];
   /** Predictions in the targets' units. */
-  predict(x: Points): Float64Array;
+  predict(x: Points): Promise<Float64Array>;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -97,17 +98,17 @@ export async function fitMlpRegressor(
   return {
     model,
     history,
-    predict(points: Points): Float64Array {
+    async predict(points: Points): Promise<Float64Array> {
       if (points.dim !== x.dim) {
         throw new Error(
           `MlpRegressor.predict(): trained on ${x.dim} columns, given ${points.dim}.`,
         );
       }
-      const z = tf.tidy(() =>
-        (model.predict(
+      const z = await readAndDispose(tf.tidy(() =>
+        model.predict(
           tf.tensor2d(Float32Array.from(points.data as ArrayLike<number>), [points.n, points.dim]),
-        ) as tf.Tensor).dataSync()
-      );
+        ) as tf.Tensor
+      ));
       return Float64Array.from(z, (v) => v * sd + mean);
     },
     dispose: () => model.dispose(),

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 
@@ -71,10 +72,10 @@ export function jacobiEigen(a: Float64Array, n: number): [Float64Array, Float64A
 }
 
 /** Fits a k-component PCA on the rows of `features` (no labels involved). */
-export function fitPca(
+export async function fitPca(
   features: Features,
   opts: { components: number; seed?: number; iterations?: number },
-): Pca {
+): Promise<Pca> {
   const { n, dim } = features;
   const k = opts.components;
   if (!Number.isInteger(k) || k < 1 || k > dim) {
@@ -88,22 +89,25 @@ export function fitPca(
     // Explicit transpose: tfjs-wasm's matMul(transposeA) is ~10× slower.
     return [mean, tf.div(tf.matMul(tf.transpose(xc), xc), n - 1)];
   });
-  const mean = meanT.dataSync() as Float32Array;
+  const mean = await readAndDispose(meanT);
   const c = cov as tf.Tensor2D;
   const rng = createRng(opts.seed ?? 0);
   const q = Float64Array.from({ length: dim * k }, () => rng.normal());
   orthonormalize(q, dim, k);
   for (let it = 0; it < (opts.iterations ?? 60); it++) {
-    const z = tf.tidy(() => tf.matMul(c, tf.tensor2d(Float32Array.from(q), [dim, k])).dataSync());
-    q.set(z);
+    q.set(
+      await readAndDispose(
+        tf.tidy(() => tf.matMul(c, tf.tensor2d(Float32Array.from(q), [dim, k]))),
+      ),
+    );
     orthonormalize(q, dim, k);
   }
   // Rayleigh–Ritz: eigen-decompose Qᵀ C Q (k×k) and rotate Q.
-  const small = tf.tidy(() => {
+  const small = await readAndDispose(tf.tidy(() => {
     const qt = tf.tensor2d(Float32Array.from(q), [dim, k]);
-    return tf.matMul(tf.transpose(qt), tf.matMul(c, qt)).dataSync();
-  });
-  tf.dispose([meanT, cov]);
+    return tf.matMul(tf.transpose(qt), tf.matMul(c, qt));
+  }));
+  cov.dispose();
   const sym = Float64Array.from(small);
   for (let i = 0; i < k; i++) {
     for (let j = i + 1; j < k; j++) {
@@ -126,15 +130,15 @@ export function fitPca(
 }
 
 /** Projects rows onto the principal components: [n, k]. */
-export function pcaTransform(pca: Pca, features: Features): Features {
+export async function pcaTransform(pca: Pca, features: Features): Promise<Features> {
   if (features.dim !== pca.dim) {
     throw new Error(`pcaTransform(): features have dim ${features.dim}, the PCA ${pca.dim}.`);
   }
-  const data = tf.tidy(() =>
+  const data = await readAndDispose(tf.tidy(() =>
     tf.matMul(
       tf.sub(tf.tensor2d(features.data, [features.n, pca.dim]), tf.tensor1d(pca.mean)),
       tf.transpose(tf.tensor2d(pca.components, [pca.k, pca.dim])), // [dim, k]
-    ).dataSync() as Float32Array
-  );
+    )
+  )) as Float32Array;
   return { data, n: features.n, dim: pca.k };
 }

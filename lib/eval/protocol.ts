@@ -117,7 +117,7 @@ export interface FeatureSource {
    * images), for the run cache: a stored run is then found without computing the features.
    * Without it, the run cache hashes the features' values.
    */
-  identity?(): unknown;
+  identity?(): unknown | Promise<unknown>;
 }
 
 /**
@@ -127,7 +127,7 @@ export interface FeatureSource {
 export function cachedFeatures<T extends LabeledSet = ImageSet>(
   data: ProtocolData<T>,
   featurize: (set: T) => Features | Promise<Features>,
-  identity?: () => unknown,
+  identity?: () => unknown | Promise<unknown>,
 ): FeatureSource {
   let train: Promise<Features> | null = null, test: Promise<Features> | null = null;
   return {
@@ -193,7 +193,11 @@ export function modelSources(data: ProtocolData, models: tf.LayersModel[]): Feat
     return found;
   };
   return models.map((model, k) => {
-    const identity = () => ({ kind: "model", ...modelIdentity(model), ...imagesOf(data) });
+    const identity = async () => ({
+      kind: "model",
+      ...await modelIdentity(model),
+      ...imagesOf(data),
+    });
     if (!combined) return cachedFeatures(data, (set) => modelFeatures(model, set), identity);
     return cachedFeatures(data, async (set) => (await pass(set))[k], identity);
   });
@@ -228,7 +232,7 @@ function frozenMethod<T extends LabeledSet>(
     deterministic: true,
     metrics: scorer.metrics,
     async fingerprint() {
-      const identity = features.identity?.();
+      const identity = await features.identity?.();
       if (identity !== undefined) return { kind, options, score: scorer.score, features: identity };
       const [train, test] = [await features.train(), await features.test()];
       return {
@@ -307,28 +311,29 @@ export interface TrainedMethodOptions {
  * (fine-tune) — plus a linear head. Runs on the protocol's worker pool when it has one.
  */
 export function trainedMethod(name: string, family: Family, opts: TrainedMethodOptions): Method {
-  let weights: WeightData[] | null | undefined;
-  const startWeights = () => (weights ??= opts.encoder ? weightsOf(opts.encoder) : null);
+  let weights: Promise<WeightData[] | null> | undefined;
+  const startWeights = () =>
+    weights ??= opts.encoder ? weightsOf(opts.encoder) : Promise.resolve(null);
   return {
     name,
     family,
     deterministic: false,
-    fingerprint(cell) {
-      return Promise.resolve({
+    async fingerprint(cell) {
+      return {
         kind: "trained",
         architecture: opts.architecture ?? "reference encoder",
-        encoderWeights: startWeights(),
+        encoderWeights: await startWeights(),
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
         ...imagesOf(cell.data),
-      });
+      };
     },
     async evaluate(cell) {
       const task: TrainTask = {
         label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
         seed: cell.seed,
         subset: cell.subset,
-        encoderWeights: startWeights(),
+        encoderWeights: await startWeights(),
         architecture: opts.architecture,
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,

@@ -198,7 +198,7 @@ Deno.test("modelSources() reads several read-outs of one encoder in one pass, as
     }
   }
   // Identities: names do not count; weights and read-outs do.
-  const id = async (m: tf.LayersModel) => await hashValue(modelIdentity(m));
+  const id = async (m: tf.LayersModel) => await hashValue(await modelIdentity(m));
   const twin = buildEncoder({ seed: 3, channels: [4, 4, 8], name: "other_name" });
   assertEquals(await id(twin), await id(encoder));
   assert(await id(buildEncoder({ seed: 4, channels: [4, 4, 8] })) !== await id(encoder));

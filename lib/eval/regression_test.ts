@@ -51,10 +51,10 @@ Deno.test("fitMlpRegressor() learns a nonlinear function a line cannot, reproduc
   const line = rmse(fitLinearRegression(x, y).predict(x), y);
   const before = tf.memory().numTensors;
   const a = await fitMlpRegressor(x, y, { seed: 0, hidden: [32], epochs: 150, learningRate: 1e-2 });
-  const mlp = rmse(a.predict(x), y);
+  const mlp = rmse(await a.predict(x), y);
   assert(mlp < line / 3, `MLP rmse ${mlp} vs line ${line}`);
   const b = await fitMlpRegressor(x, y, { seed: 0, hidden: [32], epochs: 150, learningRate: 1e-2 });
-  assertAlmostEquals(rmse(b.predict(x), y), mlp, 1e-9);
+  assertAlmostEquals(rmse(await b.predict(x), y), mlp, 1e-9);
   a.dispose();
   b.dispose();
   assert(tf.memory().numTensors <= before, "no tensor leak");

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { TextSet } from "../data/text.ts";
 import { buildEmbeddingBagClassifier, padTokens } from "../models/word_vectors.ts";
 import type { Family } from "../results/mod.ts";
@@ -37,11 +38,11 @@ export function labeledTextSource(
 }
 
 /** Predicted classes of every document of `set`. */
-export function predictTexts(
+export async function predictTexts(
   model: tf.LayersModel,
   set: TextSet,
   opts: { maxTokens: number; batchSize?: number },
-): Int32Array {
+): Promise<Int32Array> {
   const batchSize = opts.batchSize ?? 256;
   const out = new Int32Array(set.n);
   for (let start = 0; start < set.n; start += batchSize) {
@@ -54,8 +55,7 @@ export function predictTexts(
       );
       return tf.argMax(model.predict(x) as tf.Tensor, -1);
     });
-    out.set(pred.dataSync() as Int32Array, start);
-    pred.dispose();
+    out.set(await readAndDispose(pred), start);
   }
   return out;
 }
@@ -110,7 +110,7 @@ export function embeddingBagMethod(
           label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
           progress: cell.progress,
         });
-        return scorer.score(predictTexts(model, cell.data.test, opts), cell.data.test.labels);
+        return scorer.score(await predictTexts(model, cell.data.test, opts), cell.data.test.labels);
       } finally {
         model.dispose();
       }

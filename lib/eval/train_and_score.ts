@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { WeightData } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { buildClassifier } from "../models/mod.ts";
 import { buildArchitecture, type EncoderArchitecture } from "../models/dense_stack.ts";
@@ -31,16 +32,7 @@ export function scheduleFor(n: number, schedule: TrainSchedule): { epochs: numbe
   return { epochs, steps: Math.min(stepsPerEpoch, Math.ceil(total / epochs)) };
 }
 
-/** A weight tensor as plain data (structured-clone friendly). */
-export interface WeightData {
-  shape: number[];
-  data: Float32Array;
-}
-
-/** Copies a model's weights out as plain data. */
-export function weightsOf(model: tf.LayersModel): WeightData[] {
-  return model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
-}
+export { type WeightData, weightsOf } from "../_read.ts";
 
 /** Loads weights copied out by {@link weightsOf} into a model of the same architecture. */
 export function setWeightsFrom(model: tf.LayersModel, weights: WeightData[]): void {
@@ -88,7 +80,10 @@ export async function trainAndScore(
       label: task.label,
       progress,
     });
-    return { accuracy: accuracy(predictClasses(model, data.test), data.test.labels), history };
+    return {
+      accuracy: accuracy(await predictClasses(model, data.test), data.test.labels),
+      history,
+    };
   } finally {
     model.dispose();
   }

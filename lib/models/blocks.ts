@@ -8,6 +8,14 @@
 import * as tf from "@tensorflow/tfjs";
 
 /**
+ * The layers that end `encoder`'s conv-BN-ReLU blocks (its ReLU layers), in order: block b's
+ * activations are the output of element b − 1.
+ */
+export function encoderBlocks(encoder: tf.LayersModel): tf.layers.Layer[] {
+  return encoder.layers.filter((l) => l.getClassName() === "ReLU");
+}
+
+/**
  * A model sharing `encoder`'s weights that maps its input to the globally average-pooled
  * activations after block `block`'s ReLU: [batch, channels of that block] (32 / 64 / 128 for the
  * reference encoder). Block 3 is the encoder's own output.
@@ -19,7 +27,7 @@ import * as tf from "@tensorflow/tfjs";
  * ```
  */
 export function blockFeatures(encoder: tf.LayersModel, block: number): tf.LayersModel {
-  const relus = encoder.layers.filter((l) => l.getClassName() === "ReLU");
+  const relus = encoderBlocks(encoder);
   if (!Number.isInteger(block) || block < 1 || block > relus.length) {
     throw new Error(
       `blockFeatures(): block must be 1..${relus.length} for ${encoder.name} ` +

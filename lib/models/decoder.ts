@@ -16,6 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random.ts";
+import { encoderBlocks } from "./blocks.ts";
 
 /** What the decoder reads: the encoder's last feature map or its pooled feature vector. */
 export type DecoderInput = "map" | "vector";
@@ -27,7 +28,7 @@ let decoderCount = 0;
  * (the output of the last ReLU): [batch, h/4, w/4, channels] for the reference encoder.
  */
 export function encoderFeatureMap(encoder: tf.LayersModel): tf.LayersModel {
-  const relus = encoder.layers.filter((l) => l.getClassName() === "ReLU");
+  const relus = encoderBlocks(encoder);
   if (!relus.length) {
     throw new Error(
       `encoderFeatureMap(): ${encoder.name} has no ReLU layer; pass the reference encoder ` +

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { encoderBlocks } from "./blocks.ts";
 
 /** Options of {@link pooledBlockFeatures}. */
 export interface PooledBlockOptions {
@@ -31,7 +32,7 @@ export function pooledBlockFeatures(
   encoder: tf.LayersModel,
   opts: PooledBlockOptions,
 ): tf.LayersModel {
-  const relus = encoder.layers.filter((l) => l.getClassName() === "ReLU");
+  const relus = encoderBlocks(encoder);
   const blocks = opts.blocks ?? relus.map((_, i) => i + 1);
   if (!Number.isInteger(opts.grid) || opts.grid < 1) {
     throw new Error(`pooledBlockFeatures(): grid must be a positive integer, got ${opts.grid}.`);

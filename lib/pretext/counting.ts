@@ -16,6 +16,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { cutTiles } from "../augment/jigsaw.ts";
 import { downsample2x, DOWNSAMPLE_METHODS } from "../augment/downsample.ts";
@@ -186,11 +187,11 @@ export function countingLoss(opts: CountingLossOptions): LossFn {
 }
 
 /** Mean counting error, contrast distance and hinge of `model` over a (held-out) counting source. */
-export function countingMetrics(
+export async function countingMetrics(
   model: tf.LayersModel,
   source: BatchSource,
   opts: { margin: number; batchSize?: number },
-): { countingError: number; contrastDistance: number; hinge: number } {
+): Promise<{ countingError: number; contrastDistance: number; hinge: number }> {
   const batchSize = opts.batchSize ?? 250;
   const rng = createRng(0);
   let counting = 0, contrast = 0, hinge = 0;
@@ -200,14 +201,14 @@ export function countingMetrics(
       (_, i) => start + i,
     );
     const { x, y } = source.batch(positions, rng);
-    const sums = tf.tidy(() => {
+    const sums = await readAndDispose(tf.tidy(() => {
       const terms = countingTerms(model.predict(x) as tf.Tensor);
       return tf.stack([
         tf.sum(terms.counting),
         tf.sum(terms.contrast),
         tf.sum(tf.relu(tf.sub(opts.margin, terms.contrast))),
-      ]).dataSync();
-    });
+      ]);
+    }));
     counting += sums[0], contrast += sums[1], hinge += sums[2];
     tf.dispose([x, y]);
   }
@@ -228,14 +229,16 @@ export interface Counts {
 }
 
 /** Runs `model` (inference mode) on the examples `positions` of a counting `source`. */
-export function countsOf(
+export async function countsOf(
   model: tf.LayersModel,
   source: BatchSource,
   positions: ArrayLike<number>,
-): Counts[] {
+): Promise<Counts[]> {
   const { x, y } = source.batch(Int32Array.from(positions), createRng(0));
-  const out = tf.tidy(() => (model.predict(x) as tf.Tensor).arraySync() as number[][][]);
+  const predicted = tf.tidy(() => model.predict(x) as tf.Tensor);
   tf.dispose([x, y]);
+  const out = await predicted.array() as number[][][];
+  predicted.dispose();
   return out.map((parts) => ({
     tiles: parts.slice(0, 4),
     tileSum: parts[0].map((_, j) => parts[0][j] + parts[1][j] + parts[2][j] + parts[3][j]),

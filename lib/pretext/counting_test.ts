@@ -88,18 +88,18 @@ Deno.test("buildCountingModel() trains through fit() with countingLoss", async (
     loss: countingLoss({ margin: 10 }),
   });
   assert(history.every((h) => Number.isFinite(h.loss) && h.accuracy === undefined));
-  const metrics = countingMetrics(model, countingSource(set, [0, 1, 2, 3, 4], { seed: 1 }), {
+  const metrics = await countingMetrics(model, countingSource(set, [0, 1, 2, 3, 4], { seed: 1 }), {
     margin: 10,
   });
   assert(metrics.countingError >= 0 && metrics.contrastDistance >= 0);
   assert(metrics.hinge >= 0 && metrics.hinge <= 10);
 });
 
-Deno.test("countsOf() returns φ of the parts and the sum over tiles", () => {
+Deno.test("countsOf() returns φ of the parts and the sum over tiles", async () => {
   const encoder = buildEncoder({ seed: 1, inputShape: [14, 14, 1], channels: [2, 2, 3] });
   const model = buildCountingModel(encoder);
   const source = countingSource(set, [0, 1, 2], { seed: 2 });
-  const [counts] = countsOf(model, source, [1]);
+  const [counts] = await countsOf(model, source, [1]);
   assertEquals(counts.tiles.length, 4);
   assertEquals(counts.whole.length, 3);
   counts.tileSum.forEach((v, j) =>

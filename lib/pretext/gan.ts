@@ -12,6 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { Features } from "../eval/features.ts";
 import { createRng, type Rng } from "../random.ts";
 import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
@@ -171,8 +172,8 @@ export async function trainGan(
         gOptimizer.applyGradients(named(g.grads));
         return tf.stack([d.value, g.value, realScore!, fakeScore!]);
       });
-      const values = stats.dataSync();
-      tf.dispose([x, z, stats, realScore!, fakeScore!]); // the kept scores too
+      tf.dispose([x, z, realScore!, fakeScore!]); // the kept scores too
+      const values = await readAndDispose(stats);
       for (let i = 0; i < 4; i++) sums[i] += values[i];
       counted++;
       if (!Number.isFinite(values[0]) || !Number.isFinite(values[1])) {
@@ -220,12 +221,14 @@ export async function trainGan(
 }
 
 /** The generator's images for the noise `z` [n, noiseDim] (inference mode): n rows of pixels. */
-export function generateImages(generator: tf.LayersModel, z: tf.Tensor): Float32Array[] {
+export async function generateImages(
+  generator: tf.LayersModel,
+  z: tf.Tensor,
+): Promise<Float32Array[]> {
   const out = tf.tidy(() => generator.predict(z) as tf.Tensor);
   const [n, ...shape] = out.shape;
   const size = shape.reduce((a, b) => a * b, 1);
-  const data = out.dataSync() as Float32Array;
-  out.dispose();
+  const data = await readAndDispose(out) as Float32Array;
   return Array.from({ length: n }, (_, i) => data.slice(i * size, (i + 1) * size));
 }
 

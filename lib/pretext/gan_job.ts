@@ -76,15 +76,15 @@ export async function runGanJob(
       ...options,
       label,
       progress,
-      onCheckpoint: (step) => {
-        if (noise) samples.push({ step, images: generateImages(players.generator, noise) });
+      onCheckpoint: async (step) => {
+        if (noise) samples.push({ step, images: await generateImages(players.generator, noise) });
       },
     });
     return {
       history,
       samples,
-      generatorWeights: weightsOf(players.generator),
-      discriminatorWeights: weightsOf(players.discriminator),
+      generatorWeights: await weightsOf(players.generator),
+      discriminatorWeights: await weightsOf(players.discriminator),
     };
   } finally {
     noise?.dispose();

@@ -48,7 +48,7 @@ Deno.test({
     const { generator, trunk, discriminator } = ganModelsOf(job(), inWorker);
     const z = noiseBatch(2, 8, createRng(7));
     assertEquals(
-      generateImages(generator, z).map((x) => Array.from(x)),
+      (await generateImages(generator, z)).map((x) => Array.from(x)),
       inWorker.samples[1].images.map((x) => Array.from(x)),
     );
     const trunkWeights = trunk.getWeights().map((w) => Array.from(w.dataSync()));

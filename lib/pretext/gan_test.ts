@@ -92,7 +92,7 @@ Deno.test("trainGan() leaks no tensors", async () => {
   await trainGan(generator, discriminator, real, opts);
   const before = tf.memory().numTensors;
   await trainGan(generator, discriminator, real, { ...opts, steps: 5 });
-  generateImages(generator, noiseBatch(3, 8, createRng(0)));
+  await generateImages(generator, noiseBatch(3, 8, createRng(0)));
   assertEquals(tf.memory().numTensors, before + 1); // the noise batch passed in
 });
 
@@ -132,9 +132,9 @@ Deno.test("trainGan() stops on NaN and names the step; rejects bad options", asy
   );
 });
 
-Deno.test("generateImages() returns one 28×28 picture per noise row", () => {
+Deno.test("generateImages() returns one 28×28 picture per noise row", async () => {
   const { generator } = players(4);
-  const pictures = generateImages(generator, noiseBatch(3, 8, createRng(0)));
+  const pictures = await generateImages(generator, noiseBatch(3, 8, createRng(0)));
   assertEquals(pictures.length, 3);
   assertEquals(pictures.map((p) => p.length), [784, 784, 784]);
 });

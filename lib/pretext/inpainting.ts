@@ -16,6 +16,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { applyMask, centralSquareMask, randomBlocksMask } from "../augment/masks.ts";
 import type { GridImage } from "../plot/specs.ts";
@@ -182,11 +183,11 @@ export interface ReconstructionError {
 }
 
 /** Runs `model` (inference mode) over every example of `source` and measures its errors. */
-export function reconstructionError(
+export async function reconstructionError(
   model: tf.LayersModel,
   source: BatchSource,
   opts: { batchSize?: number } = {},
-): ReconstructionError {
+): Promise<ReconstructionError> {
   const batchSize = opts.batchSize ?? 250;
   const rng = createRng(0);
   const sums = new Float64Array(5); // hidden error, visible error, fill error, hidden, visible
@@ -196,7 +197,7 @@ export function reconstructionError(
       (_, i) => start + i,
     );
     const { x, y } = source.batch(positions, rng);
-    const batch = tf.tidy(() => {
+    const batch = await readAndDispose(tf.tidy(() => {
       const [image, , hidden] = tf.split(y, [1, 1, 1], 3);
       const visible = tf.sub(1, hidden);
       const error = tf.square(tf.sub(model.predict(x) as tf.Tensor, image));
@@ -207,8 +208,8 @@ export function reconstructionError(
         tf.sum(tf.mul(fillError, hidden)),
         tf.sum(hidden),
         tf.sum(visible),
-      ]).dataSync();
-    });
+      ]);
+    }));
     batch.forEach((v, k) => (sums[k] += v));
     tf.dispose([x, y]);
   }
@@ -235,32 +236,29 @@ export interface Reconstruction {
  * Runs `model` (inference mode) on the examples `positions` of a masked-image `source`. With
  * `model` null, only the inputs are wanted: `output` is then the masked input.
  */
-export function reconstruct(
+export async function reconstruct(
   model: tf.LayersModel | null,
   source: BatchSource,
   positions: ArrayLike<number>,
-): Reconstruction[] {
+): Promise<Reconstruction[]> {
   const { x, y } = source.batch(Int32Array.from(positions), createRng(0));
-  const [masked, targets, outputs] = tf.tidy(() => [
-    x.dataSync() as Float32Array,
-    y.dataSync() as Float32Array,
-    model
-      ? (model.predict(x) as tf.Tensor).dataSync() as Float32Array
-      : x.dataSync() as Float32Array,
-  ]);
-  tf.dispose([x, y]);
   const pixels = x.shape[1]! * x.shape[2]!;
+  const outputs = model
+    ? await readAndDispose(tf.tidy(() => model.predict(x) as tf.Tensor)) as Float32Array
+    : null;
+  const masked = await readAndDispose(x) as Float32Array;
+  const targets = await readAndDispose(y) as Float32Array;
   return Array.from(positions, (_, i) => {
     const at = i * pixels;
     const original = new Float32Array(pixels), pasted = new Float32Array(pixels);
     for (let p = 0; p < pixels; p++) {
       original[p] = targets[(at + p) * 3];
-      pasted[p] = targets[(at + p) * 3 + 2] ? outputs[at + p] : masked[at + p];
+      pasted[p] = targets[(at + p) * 3 + 2] ? (outputs ?? masked)[at + p] : masked[at + p];
     }
     return {
       original,
       masked: masked.slice(at, at + pixels),
-      output: outputs.slice(at, at + pixels),
+      output: (outputs ?? masked).slice(at, at + pixels),
       pasted,
     };
   });

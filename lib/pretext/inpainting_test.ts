@@ -128,11 +128,11 @@ Deno.test("meanPixel() is the mean of the chosen images in 0..1", () => {
   assertAlmostEquals(meanPixel(tiny, [0, 1]), 0.375, 1e-12);
 });
 
-Deno.test("reconstructionError() and reconstruct(): a model that copies its input", () => {
+Deno.test("reconstructionError() and reconstruct(): a model that copies its input", async () => {
   const model = identityModel();
   const source = inpaintingSource(set, [0, 1, 2, 3, 4, 5], { mask: "center", fill: 0.5, seed: 1 });
   const before = tf.memory().numTensors;
-  const error = reconstructionError(model, source, { batchSize: 4 });
+  const error = await reconstructionError(model, source, { batchSize: 4 });
   assertEquals(tf.memory().numTensors, before);
   assertAlmostEquals(error.visible, 0, 1e-10); // it copies the visible pixels exactly…
   assertAlmostEquals(error.hidden, error.fill, 1e-7); // …and "predicts" the fill in the hole
@@ -144,18 +144,19 @@ Deno.test("reconstructionError() and reconstruct(): a model that copies its inpu
     }
   }
   assertAlmostEquals(error.fill, fill / (n * 196), 1e-6);
-  const [shown] = reconstruct(model, source, [2]);
+  const [shown] = await reconstruct(model, source, [2]);
   assertEquals(tf.memory().numTensors, before);
   assertAlmostEquals(shown.original[300], images[2 * 784 + 300] / 255, 1e-6);
   assertEquals(shown.masked[14 * 28 + 14], 0.5);
   assertEquals(Array.from(shown.pasted), Array.from(shown.masked));
   assertEquals(Array.from(shown.output), Array.from(shown.masked));
-  const [inputOnly] = reconstruct(null, source, [2]);
+  const [inputOnly] = await reconstruct(null, source, [2]);
   assertEquals(Array.from(inputOnly.output), Array.from(shown.masked));
   // nothing hidden: no hidden error
   assert(
     Number.isNaN(
-      reconstructionError(model, inpaintingSource(set, [0], { mask: "none", fill: 0 })).hidden,
+      (await reconstructionError(model, inpaintingSource(set, [0], { mask: "none", fill: 0 })))
+        .hidden,
     ),
   );
 });

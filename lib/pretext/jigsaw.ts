@@ -12,6 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { cutTiles, permuteTiles } from "../augment/jigsaw.ts";
 import { denseHead } from "../models/encoder.ts";
@@ -142,17 +143,18 @@ export interface SolvedPuzzle {
 }
 
 /** Runs `model` on the examples `positions` of a jigsaw `source` and returns puzzles + answers. */
-export function solvePuzzles(
+export async function solvePuzzles(
   model: tf.LayersModel,
   source: BatchSource,
   positions: ArrayLike<number>,
-): SolvedPuzzle[] {
+): Promise<SolvedPuzzle[]> {
   const { x, y } = source.batch(Int32Array.from(positions), createRng(0));
   const [, parts, h, w] = x.shape as number[];
-  const pixels = Uint8Array.from(x.dataSync(), (v) => Math.round(v * 255));
-  const predicted = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync());
-  const labels = y.dataSync();
-  tf.dispose([x, y]);
+  const predicted = await readAndDispose(
+    tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1)),
+  );
+  const pixels = Uint8Array.from(await readAndDispose(x), (v) => Math.round(v * 255));
+  const labels = await readAndDispose(y);
   return Array.from(predicted, (p, i) => ({
     tiles: Array.from(
       { length: parts },

@@ -77,11 +77,11 @@ Deno.test("buildJigsawModel() trains through fit() on stacked tiles", async () =
   assert(after.some((v, i) => v !== before[i]), "the tile encoder was trained");
 });
 
-Deno.test("solvePuzzles() returns the shuffled tiles, the label and the model's answer", () => {
+Deno.test("solvePuzzles() returns the shuffled tiles, the label and the model's answer", async () => {
   const encoder = buildEncoder({ seed: 0, inputShape: [14, 14, 1], channels: [2, 2, 2] });
   const model = buildJigsawModel(encoder, { tiles: 4, numPermutations: 24, hidden: 4, seed: 0 });
   const source = jigsawSource(set, [0, 1, 2], { grid: 2, tileSize: 14, permutations, seed: 3 });
-  const solved = solvePuzzles(model, source, [2, 0]);
+  const solved = await solvePuzzles(model, source, [2, 0]);
   assertEquals(solved.length, 2);
   const { x, y } = source.batch(Int32Array.from([2, 0]), createRng(9));
   assertEquals(solved.map((s) => s.label), Array.from(y.dataSync()));

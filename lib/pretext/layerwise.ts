@@ -17,6 +17,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import { type Features, modelFeatures, pixelFeatures } from "../eval/features.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { stackLayerFeatures, stackLayers } from "../models/dense_stack.ts";
@@ -266,12 +267,12 @@ export function buildStackedAutoencoder(
  * Reconstructions of `images` through the first `depth` layers of `stack` and back down through
  * decoders depth..1 (sigmoid between them): pixels in 0..1, [n · 784] row-major.
  */
-export function stackReconstruct(
+export async function stackReconstruct(
   stack: tf.LayersModel,
   decoders: tf.layers.Layer[],
   depth: number,
   images: Features,
-): Float32Array {
+): Promise<Float32Array> {
   if (!Number.isInteger(depth) || depth < 1 || depth > decoders.length) {
     throw new Error(
       `stackReconstruct(): depth must be 1..${decoders.length} (one decoder per trained layer), got ${depth}.`,
@@ -284,19 +285,17 @@ export function stackReconstruct(
     for (let k = depth - 1; k >= 0; k--) x = tf.sigmoid(decoders[k].apply(x) as tf.Tensor);
     return x;
   });
-  const pixels = out.dataSync() as Float32Array;
-  out.dispose();
-  return pixels;
+  return await readAndDispose(out) as Float32Array;
 }
 
 /** Mean squared error per pixel of {@link stackReconstruct} against the images (0..1). */
-export function stackReconstructionError(
+export async function stackReconstructionError(
   stack: tf.LayersModel,
   decoders: tf.layers.Layer[],
   depth: number,
   images: Features,
-): number {
-  const pixels = stackReconstruct(stack, decoders, depth, images);
+): Promise<number> {
+  const pixels = await stackReconstruct(stack, decoders, depth, images);
   let sum = 0;
   for (let i = 0; i < pixels.length; i++) sum += (pixels[i] - images.data[i]) ** 2;
   return sum / pixels.length;

@@ -157,7 +157,7 @@ Deno.test("buildStackedAutoencoder() trains end to end and reconstructs through 
   assertEquals(autoencoder.outputs[0].shape, [null, 784]);
   assertEquals(decoders.map((d) => d.getConfig().units), [784, 8]);
   const pixels = pixelFeatures(set);
-  const errorBefore = stackReconstructionError(stack, decoders, 2, pixels);
+  const errorBefore = await stackReconstructionError(stack, decoders, 2, pixels);
   const history = await fit(
     autoencoder,
     reconstructionSource(pixels, { inputShape: [28, 28, 1] }),
@@ -171,16 +171,16 @@ Deno.test("buildStackedAutoencoder() trains end to end and reconstructs through 
     },
   );
   assert(history[29].loss < history[0].loss, "loss falls");
-  const errorAfter = stackReconstructionError(stack, decoders, 2, pixels);
+  const errorAfter = await stackReconstructionError(stack, decoders, 2, pixels);
   assert(errorAfter < errorBefore / 2, `reconstruction improves: ${errorBefore} → ${errorAfter}`);
   // stackReconstruct() through depth 2 is the autoencoder's own output, sigmoid-ed
   const direct = tf.tidy(() =>
     tf.sigmoid(autoencoder.predict(tf.tensor4d(pixels.data, [n, 28, 28, 1])) as tf.Tensor)
       .dataSync()
   );
-  const viaDecoders = stackReconstruct(stack, decoders, 2, pixels);
+  const viaDecoders = await stackReconstruct(stack, decoders, 2, pixels);
   direct.forEach((v, i) => assertAlmostEquals(viaDecoders[i], v, 1e-5));
-  assertThrows(() => stackReconstruct(stack, decoders, 3, pixels), /depth must be 1\.\.2/);
+  await assertRejects(() => stackReconstruct(stack, decoders, 3, pixels), /depth must be 1\.\.2/);
 });
 
 Deno.test("layerwise functions leak no tensors", async () => {
@@ -194,8 +194,8 @@ Deno.test("layerwise functions leak no tensors", async () => {
   });
   const before = tf.memory().numTensors;
   await trainGreedy(stack, set, { epochs: 2, batchSize: 8, seed: 0, progress: false });
-  stackReconstruct(stack, result.decoders, 2, pixels);
-  stackReconstructionError(stack, result.decoders, 1, pixels);
+  await stackReconstruct(stack, result.decoders, 2, pixels);
+  await stackReconstructionError(stack, result.decoders, 1, pixels);
   // a new stage's decoder and optimizer state are the only new tensors: 2 decoders × (kernel, bias)
   assertEquals(tf.memory().numTensors, before + 4);
 });

@@ -126,12 +126,12 @@ export function buildCbowModel(vocabSize: number, opts: CbowModelOptions): tf.La
 }
 
 /** The embedding table of a {@link buildCbowModel} model: [vocabSize, dim], row-major. */
-export function cbowEmbeddings(
+export async function cbowEmbeddings(
   model: tf.LayersModel,
-): { data: Float32Array; n: number; dim: number } {
+): Promise<{ data: Float32Array; n: number; dim: number }> {
   const layer = model.layers.find((l) => l.name.endsWith("_embedding"));
   if (!layer) throw new Error(`cbowEmbeddings(): ${model.name} has no embedding layer.`);
   const table = layer.getWeights()[0];
   const [n, dim] = table.shape as [number, number];
-  return { data: Float32Array.from(table.dataSync() as Float32Array), n, dim }; // a copy
+  return { data: Float32Array.from(await table.data() as Float32Array), n, dim }; // a copy
 }

@@ -44,8 +44,8 @@ Deno.test("a CBOW model learns a deterministic language; words in the same slot 
     learningRate: 0.05,
     progress: false,
   });
-  assert(sourceAccuracy(model, source) > 0.9);
-  const embeddings = cbowEmbeddings(model);
+  assert(await sourceAccuracy(model, source) > 0.9);
+  const embeddings = await cbowEmbeddings(model);
   assertEquals([embeddings.n, embeddings.dim], [vocab.words.length, 8]);
   const near = nearestWords(embeddings, vocab.words, "eats", { k: 3 }).map((n) => n.word);
   assertEquals(near.length, 3);

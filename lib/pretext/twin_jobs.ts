@@ -67,7 +67,7 @@ export async function runTwinsJob(
     onLog: (p) => curve.push(p),
     progress,
   });
-  const weights = weightsOf(run.model);
+  const weights = await weightsOf(run.model);
   run.model.dispose();
   return { history: run.history, monitor: run.monitor, curve, weights };
 }

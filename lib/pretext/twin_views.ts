@@ -11,6 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { augmentView, DEFAULT_VIEWS, type ViewOptions } from "../augment/views.ts";
 import { buildEncoder, denseHead } from "../models/encoder.ts";
@@ -213,12 +214,12 @@ export function vicregLoss(weights: VicregWeights): LossFn {
  * The projections of `indices` of `set` through a twin model, without augmentation (the image
  * itself as both views; the first view's projection is returned): [n, units].
  */
-export function twinProjections(
+export async function twinProjections(
   model: tf.LayersModel,
   set: ImageSet,
   indices: ArrayLike<number>,
   opts: { batchSize?: number } = {},
-): Features {
+): Promise<Features> {
   const batchSize = opts.batchSize ?? 250;
   const pixels = set.height * set.width;
   const rows: Float32Array[] = [];
@@ -239,8 +240,7 @@ export function twinProjections(
       return y.slice([0, 0, 0], [-1, 1, -1]).reshape([count, -1]);
     });
     dim = out.shape[1]!;
-    rows.push(out.dataSync() as Float32Array);
-    out.dispose();
+    rows.push(await readAndDispose(out) as Float32Array);
   }
   const data = new Float32Array(indices.length * dim);
   rows.reduce((at, r) => (data.set(r, at), at + r.length), 0);
@@ -347,12 +347,13 @@ export async function pretrainTwins(opts: PretrainTwinsOptions): Promise<{
     const { bank, queries, knn } = opts.monitor;
     const { accuracy, queryFeatures } = await knnMonitor(encoder, bank, queries, knn);
     const all = Int32Array.from({ length: queries.n }, (_, i) => i);
+    const projections = await twinProjections(model, queries, all);
     monitor.push({
       step,
       knnAccuracy: accuracy,
       representation: collapseDiagnostics(queryFeatures),
-      projection: collapseDiagnostics(twinProjections(model, queries, all)),
-      projectionSpread: featureSpread(twinProjections(model, queries, all)),
+      projection: collapseDiagnostics(projections),
+      projectionSpread: featureSpread(projections),
     });
   };
   await measure(0);

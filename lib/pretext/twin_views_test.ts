@@ -124,7 +124,7 @@ Deno.test("a twin model trains with fit(), shares the encoder's weights, and the
     weightAfter.some((w, i) => w !== weightBefore[i]),
     "training the twin model trains the encoder",
   );
-  const p = twinProjections(model, set, [0, 1, 2]);
+  const p = await twinProjections(model, set, [0, 1, 2]);
   assertEquals([p.n, p.dim, p.data.length], [3, 8, 24]);
   const before = tf.memory().numTensors;
   const m = await knnMonitor(encoder, set, set, { k: 1 });

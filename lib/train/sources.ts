@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { toFloatBatch } from "../data/mod.ts";
 import type { BatchSource } from "./fit.ts";
@@ -22,11 +23,11 @@ export function labeledImageSource(set: ImageSet, indices: ArrayLike<number>): B
 }
 
 /** Predicted classes (argmax of the model's output) for the images `indices` (default: all). */
-export function predictClasses(
+export async function predictClasses(
   model: tf.LayersModel,
   set: ImageSet,
   opts: { indices?: ArrayLike<number>; batchSize?: number } = {},
-): Int32Array {
+): Promise<Int32Array> {
   const indices = opts.indices ?? Int32Array.from({ length: set.n }, (_, i) => i);
   const batchSize = opts.batchSize ?? 500;
   const out = new Int32Array(indices.length);
@@ -39,8 +40,7 @@ export function predictClasses(
       const x = tf.tensor4d(toFloatBatch(set, chosen), [chosen.length, set.height, set.width, 1]);
       return tf.argMax(model.predict(x) as tf.Tensor, -1);
     });
-    out.set(pred.dataSync() as Int32Array, start);
-    pred.dispose();
+    out.set(await readAndDispose(pred), start);
   }
   return out;
 }
