@@ -12,7 +12,11 @@
  * wasm: V8 first runs wasm code in its baseline compiler and optimises hot functions later.
  *
  * Output: images/s from the median step (and from the mean and the best), peak RSS, and the
- * per-kernel times of one profiled step (`tf.profile`), the `--top` slowest first.
+ * per-kernel times of one profiled step (`tf.profile`), the `--top` slowest first. `ceiling`: the
+ * step's arithmetic (multiply-adds of the convolutions and the head, forward and backward), each
+ * library's float32 matmul speed on one thread (1024², the best any of its kernels reaches), and
+ * the images/s that speed would give if every flop of the step ran at it — the most a backend
+ * could reach on this machine, to set against PyTorch's measured images/s.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -131,8 +135,51 @@ async function benchBackend(
   };
 }
 
+/**
+ * Flops of one image's training step: per convolution and dense layer 2·(multiply-adds) forward,
+ * as many for the weight gradient, and as many for the input gradient except at the first layer
+ * (nothing needs the image's gradient). Batch norm, ReLU and pooling are left out (elementwise).
+ */
+export function trainingFlopsPerImage(model: tf.LayersModel): number {
+  const flat = (m: tf.LayersModel): tf.layers.Layer[] =>
+    m.layers.flatMap((l) => ("layers" in l ? flat(l as unknown as tf.LayersModel) : [l]));
+  let total = 0, first = true;
+  for (const layer of flat(model)) {
+    const kernel = (layer.getWeights()[0]?.shape ?? []) as number[];
+    let forward = 0;
+    if (layer.getClassName() === "Conv2D") {
+      const [, h, w] = layer.outputShape as number[]; // kernel: [kh, kw, cIn, cOut]
+      forward = 2 * h * w * kernel[0] * kernel[1] * kernel[2] * kernel[3];
+    } else if (layer.getClassName() === "Dense") {
+      forward = 2 * kernel[0] * kernel[1]; // kernel: [inputs, units]
+    }
+    if (!forward) continue;
+    total += forward * (first ? 2 : 3);
+    first = false;
+  }
+  return total;
+}
+
+/** wasm's float32 matmul, 1024² on one thread: GFLOP/s. */
+async function wasmMatmulGflops(n = 1024, repeats = 20): Promise<number> {
+  await initBackend("wasm");
+  const [a, b] = [tf.randomUniform([n, n], 0, 1, "float32", 1), tf.randomUniform([n, n])];
+  for (let i = 0; i < 3; i++) await tf.matMul(a, b).data();
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  tf.dispose([a, b]);
+  return Math.round((2 * n ** 3 * repeats) / seconds / 1e8) / 10;
+}
+
 /** The same step in PyTorch (bench/torch_reference.py), when a python3 with torch exists. */
-function torchReference(batch: number): { threads: number; imagesPerSec: number }[] | null {
+function torchReference(
+  batch: number,
+): { threads: number; imagesPerSec: number; matmulGflops: number }[] | null {
   const script = new URL("./torch_reference.py", import.meta.url).pathname;
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
@@ -177,5 +224,29 @@ if (import.meta.main) {
     : torch
     ? "no wasm run to compare"
     : "python3 with torch is not importable: apt-get install python3-torch to compare";
-  console.log(JSON.stringify({ bench: "train_step", results, pytorch: torch, ratio }, null, 2));
+  await initBackend("wasm");
+  const model = buildClassifier(buildEncoder({ seed: 1 }), { seed: 1, numClasses: 10 });
+  const flops = trainingFlopsPerImage(model);
+  model.dispose();
+  const wasmPeak = await wasmMatmulGflops();
+  const torchOne = torch?.find((t) => t.threads === 1);
+  const perImage = (gflops: number) => Math.round(gflops * 1e9 / flops);
+  const ceiling = {
+    mflopsPerImage: Math.round(flops / 1e5) / 10,
+    wasm: {
+      matmulGflops1Thread: wasmPeak,
+      stepGflops: wasm ? Math.round(wasm.imagesPerSec * flops / 1e8) / 10 : null,
+      imagesPerSecAtMatmulSpeed: perImage(wasmPeak),
+    },
+    pytorch: torchOne
+      ? {
+        matmulGflops1Thread: torchOne.matmulGflops,
+        stepGflops: Math.round(torchOne.imagesPerSec * flops / 1e8) / 10,
+        imagesPerSecAtMatmulSpeed: perImage(torchOne.matmulGflops),
+      }
+      : null,
+  };
+  console.log(
+    JSON.stringify({ bench: "train_step", results, pytorch: torch, ratio, ceiling }, null, 2),
+  );
 }
