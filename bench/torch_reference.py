@@ -27,18 +27,6 @@ def reference_model():
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(128, 10))
 
 
-def matmul_gflops(threads, n=1024, repeats=20):
-    """Dense float32 matmul n x n x n: the machine's practical peak for this library."""
-    torch.set_num_threads(threads)
-    a, b = torch.rand(n, n), torch.rand(n, n)
-    for _ in range(3):
-        a @ b
-    t0 = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    return round(2 * n**3 * repeats / (time.perf_counter() - t0) / 1e9, 1)
-
-
 def bench(threads, batch, steps, warmup):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -70,7 +58,6 @@ def bench(threads, batch, steps, warmup):
         "imagesPerSec": round(batch / median, 2),
         "imagesPerSecBest": round(batch / min(times), 2),
         "peakRssMiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 2),
-        "matmulGflops": matmul_gflops(threads),
     }
 
 
