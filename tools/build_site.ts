@@ -7,6 +7,7 @@
  *   deno task site --out /tmp/s    # elsewhere
  * @module
  */
+import { writeAtomic } from "../lib/_write.ts";
 import { accuracyVsLabels, barChart } from "../lib/plot/mod.ts";
 import { renderPng } from "../lib/plot/render.ts";
 import {
@@ -112,7 +113,7 @@ export async function buildSite(
     notebooksDir,
   );
   const manifest = { pages, indexCharts };
-  await Deno.writeTextFile(`${outDir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
+  await writeAtomic(`${outDir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
 }
 
@@ -128,7 +129,7 @@ async function writeIndex(
   const chart = async (spec: Record<string, unknown>, alt: string): Promise<string> => {
     const file = `chart-${++charts}.png`;
     const png = await renderPng(spec, { scale: 2 });
-    await Deno.writeFile(`${outDir}/${file}`, png);
+    await writeAtomic(`${outDir}/${file}`, png);
     const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
     return `<img src="${file}" alt="${escape(alt)}" width="${view.getUint32(16) / 2}">`;
   };
@@ -222,7 +223,7 @@ self-supervised methods under one matched protocol. Generated from <code>results
 ${body.join("\n")}
 </body></html>
 `;
-  await Deno.writeTextFile(`${outDir}/index.html`, html);
+  await writeAtomic(`${outDir}/index.html`, html);
   return charts;
 }
 

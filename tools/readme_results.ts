@@ -6,6 +6,7 @@
  *   deno task readme --check  # exit 1 when README.md is stale
  * @module
  */
+import { writeAtomic } from "../lib/_write.ts";
 import { loadResults, type Results } from "../lib/results/mod.ts";
 import { budgetsOf, formatAccuracy } from "../lib/results/describe.ts";
 
@@ -70,5 +71,5 @@ if (import.meta.main) {
       console.error("README.md's results block is stale: run `deno task readme`.");
       Deno.exit(1);
     }
-  } else await Deno.writeTextFile(`${ROOT}README.md`, next);
+  } else await writeAtomic(`${ROOT}README.md`, next);
 }

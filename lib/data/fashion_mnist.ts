@@ -15,7 +15,10 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { hashBytes } from "../eval/run_cache.ts";
+import type { DatasetProvenance } from "../results/schema.ts";
 import { gunzip, parseIdx } from "./idx.ts";
+import { recordDataset } from "./provenance.ts";
 
 /** Image height in pixels. */
 export const HEIGHT = 28;
@@ -73,6 +76,8 @@ export interface FashionMnist {
   classNames: string[];
   /** The directory the files were read from. */
   dir: string;
+  /** That directory and the SHA-256 of each of the four files (also recorded for the results). */
+  provenance: DatasetProvenance;
 }
 
 /** Options for {@linkcode loadFashionMnist}. */
@@ -107,16 +112,20 @@ export interface LoadFashionMnistOptions {
 export function defaultSearchPath(opts: { dir?: string } = {}): string[] {
   const places: string[] = [];
   if (opts.dir) places.push(opts.dir);
-  let env: string | undefined;
-  try {
-    env = Deno.env.get("FASHION_MNIST_DIR");
-  } catch {
-    env = undefined; // no --allow-env: skip the variable
-  }
+  const env = envDir();
   if (env) places.push(env);
   places.push(fileURLToPath(new URL("../../data/fashion-mnist", import.meta.url)));
   places.push(SYSTEM_DIR);
   return [...new Set(places)];
+}
+
+/** `$FASHION_MNIST_DIR`, or undefined when unset, empty or not readable (no --allow-env). */
+function envDir(): string | undefined {
+  try {
+    return Deno.env.get("FASHION_MNIST_DIR") || undefined;
+  } catch {
+    return undefined; // no --allow-env: skip the variable
+  }
 }
 
 /** Why a directory did not qualify; `null` when it holds all four files. */
@@ -124,7 +133,9 @@ function missingFiles(dir: string): string[] | null {
   const missing: string[] = [];
   for (const file of Object.values(FASHION_MNIST_FILES)) {
     try {
-      if (!Deno.statSync(`${dir}/${file}`).isFile) missing.push(file);
+      if (!Deno.statSync(`${dir}/${file}`).isFile) {
+        missing.push(`${file} (a directory, not a file)`);
+      }
     } catch {
       missing.push(file);
     }
@@ -132,18 +143,40 @@ function missingFiles(dir: string): string[] | null {
   return missing.length === 0 ? null : missing;
 }
 
+function isDirectory(dir: string): boolean {
+  try {
+    return Deno.statSync(dir).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Finds the first directory in `places` holding all four Fashion-MNIST files.
  *
  * @param places Directories to try, in order.
+ * @param opts `explicit`: a directory the user named (`$FASHION_MNIST_DIR`): reaching it
+ * incomplete is an error naming the missing files, not a fall-back to the next place.
  * @returns The directory.
  * @throws {Error} Listing every place looked at, what was missing there, and how to install.
  */
-export function findFashionMnist(places: string[]): string {
+export function findFashionMnist(places: string[], opts: { explicit?: string } = {}): string {
   const report: string[] = [];
   for (const dir of places) {
     const missing = missingFiles(dir);
     if (missing === null) return dir;
+    if (dir === opts.explicit) {
+      // The user named this copy: never fall back to another one silently.
+      const what = !isDirectory(dir)
+        ? "does not exist or is not a directory"
+        : `lacks ${missing.map((m) => `${dir}/${m}`).join(", ")}`;
+      throw new Error(
+        `FASHION_MNIST_DIR=${dir} ${what}. It must hold the four files ` +
+          `${Object.values(FASHION_MNIST_FILES).join(", ")}. Fix: put the missing file(s) there ` +
+          "(data/download_fashion_mnist.sh fetches and verifies them), or unset FASHION_MNIST_DIR " +
+          "to use the copy `bash bin/setup` installs.",
+      );
+    }
     report.push(
       missing.length === 4
         ? `  - ${dir} (no dataset files)`
@@ -161,6 +194,7 @@ export function findFashionMnist(places: string[]): string {
 interface Full {
   train: ImageSet;
   test: ImageSet;
+  provenance: DatasetProvenance;
 }
 
 /** Parsed, validated data per directory (the promise, so concurrent calls share one read). */
@@ -170,16 +204,24 @@ async function loadIdx(
   dir: string,
   file: string,
   ndims: number,
+  sha256: Record<string, string>,
 ): Promise<{ dims: number[]; data: Uint8Array }> {
   const path = `${dir}/${file}`;
-  const raw = await gunzip(await Deno.readFile(path), path);
+  const bytes = await Deno.readFile(path);
+  sha256[file] = await hashBytes(bytes);
+  const raw = await gunzip(bytes, path);
   return parseIdx(raw, { name: path, ndims });
 }
 
-async function loadSplit(dir: string, imagesFile: string, labelsFile: string): Promise<ImageSet> {
+async function loadSplit(
+  dir: string,
+  imagesFile: string,
+  labelsFile: string,
+  sha256: Record<string, string>,
+): Promise<ImageSet> {
   const [img, lab] = await Promise.all([
-    loadIdx(dir, imagesFile, 3),
-    loadIdx(dir, labelsFile, 1),
+    loadIdx(dir, imagesFile, 3, sha256),
+    loadIdx(dir, labelsFile, 1, sha256),
   ]);
   const imgPath = `${dir}/${imagesFile}`, labPath = `${dir}/${labelsFile}`;
   const [n, h, w] = img.dims;
@@ -210,11 +252,13 @@ async function loadSplit(dir: string, imagesFile: string, labelsFile: string): P
 
 async function loadFull(dir: string): Promise<Full> {
   const f = FASHION_MNIST_FILES;
+  const hashes: Record<string, string> = {};
   const [train, test] = await Promise.all([
-    loadSplit(dir, f.trainImages, f.trainLabels),
-    loadSplit(dir, f.testImages, f.testLabels),
+    loadSplit(dir, f.trainImages, f.trainLabels, hashes),
+    loadSplit(dir, f.testImages, f.testLabels, hashes),
   ]);
-  return { train, test };
+  const sha256 = Object.fromEntries(Object.values(f).map((file) => [file, hashes[file]]));
+  return { train, test, provenance: { dir, sha256 } };
 }
 
 function checkLimit(name: string, limit: number | undefined): void {
@@ -236,7 +280,10 @@ function head(set: ImageSet, limit: number | undefined): ImageSet {
 
 /**
  * Loads and validates Fashion-MNIST from the first directory that holds all four files (see
- * {@linkcode defaultSearchPath} for where it looks).
+ * {@linkcode defaultSearchPath} for where it looks). A `$FASHION_MNIST_DIR` that lacks a file (or
+ * does not exist) is an error naming what is missing — never a silent fall-back to another copy.
+ * The directory used and the SHA-256 of the four files are recorded (`provenance`, and
+ * `datasetsUsed()` for the results file).
  *
  * Checks each file's gzip stream, IDX header and length, that images are 28×28, that each split
  * has as many labels as images, and that labels are in 0..9. The result is cached per directory
@@ -258,7 +305,9 @@ function head(set: ImageSet, limit: number | undefined): ImageSet {
 export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Promise<FashionMnist> {
   checkLimit("limitTrain", opts.limitTrain);
   checkLimit("limitTest", opts.limitTest);
-  const found = findFashionMnist(opts.searchPath ?? defaultSearchPath({ dir: opts.dir }));
+  const found = opts.searchPath
+    ? findFashionMnist(opts.searchPath)
+    : findFashionMnist(defaultSearchPath({ dir: opts.dir }), { explicit: envDir() });
   let dir = found;
   try {
     dir = Deno.realPathSync(found);
@@ -272,11 +321,13 @@ export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Prom
     pending.catch(() => cache.delete(dir)); // failures are not cached: a fixed file is re-read
   }
   const full = await pending;
+  recordDataset("fashion-mnist", full.provenance);
   return {
     train: head(full.train, opts.limitTrain),
     test: head(full.test, opts.limitTest),
     classNames: [...CLASS_NAMES],
     dir,
+    provenance: full.provenance,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   toFloatBatch,
 } from "./fashion_mnist.ts";
 import { gzip, idxBytes, syntheticFiles, writeDataset } from "./_test_util.ts";
+import { datasetsUsed } from "./provenance.ts";
 
 const repoDataDir = new URL("../../data/fashion-mnist", import.meta.url).pathname;
 
@@ -125,6 +126,59 @@ Deno.test("defaultSearchPath() order: dir, $FASHION_MNIST_DIR, repo data/, syste
   } finally {
     if (saved === undefined) Deno.env.delete("FASHION_MNIST_DIR");
     else Deno.env.set("FASHION_MNIST_DIR", saved);
+  }
+});
+
+async function withEnvDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = Deno.env.get("FASHION_MNIST_DIR");
+  Deno.env.set("FASHION_MNIST_DIR", dir);
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) Deno.env.delete("FASHION_MNIST_DIR");
+    else Deno.env.set("FASHION_MNIST_DIR", saved);
+  }
+}
+
+Deno.test("an incomplete $FASHION_MNIST_DIR is an error naming the missing file, no fall-back", async () => {
+  const dir = await writeDataset(syntheticFiles(20, 10));
+  try {
+    const missing = `${dir}/${FASHION_MNIST_FILES.trainLabels}`;
+    await Deno.remove(missing);
+    await assertRejects(
+      () => withEnvDir(dir, () => loadFashionMnist()),
+      new RegExp(`FASHION_MNIST_DIR=${dir} lacks ${missing}\\. It must hold the four files`),
+    );
+    await Deno.mkdir(missing); // a folder in the file's place
+    await assertRejects(
+      () => withEnvDir(dir, () => loadFashionMnist()),
+      /lacks .*train-labels-idx1-ubyte\.gz \(a directory, not a file\)/,
+    );
+    await assertRejects(
+      () => withEnvDir(`${dir}/absent`, () => loadFashionMnist()),
+      /FASHION_MNIST_DIR=.*\/absent does not exist or is not a directory.*unset FASHION_MNIST_DIR/s,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadFashionMnist() records the directory and the SHA-256 of the four files", async () => {
+  const dir = await writeDataset(syntheticFiles(20, 10));
+  try {
+    const ds = await withEnvDir(dir, () => loadFashionMnist());
+    assertEquals(ds.dir, await Deno.realPath(dir));
+    assertEquals(ds.provenance.dir, ds.dir);
+    assertEquals(Object.keys(ds.provenance.sha256), Object.values(FASHION_MNIST_FILES));
+    const bytes = await Deno.readFile(`${dir}/${FASHION_MNIST_FILES.testLabels}`);
+    const expected = Array.from(
+      new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    assertEquals(ds.provenance.sha256[FASHION_MNIST_FILES.testLabels], expected);
+    assertEquals(datasetsUsed()["fashion-mnist"], ds.provenance);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -17,7 +17,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { computesResults } from "../results/code_version.ts";
-import { resultsDir, writeTextAtomic } from "../results/save.ts";
+import { writeAtomic } from "../_write.ts";
+import { resultsDir } from "../results/save.ts";
 
 /** One stored run. */
 export interface CachedRun {
@@ -153,7 +154,7 @@ export async function writeRun(
     createdAt: new Date().toISOString(),
     code: await codeFingerprint(),
   };
-  await writeTextAtomic(`${dir}/${run.key}.json`, JSON.stringify(entry, null, 2) + "\n");
+  await writeAtomic(`${dir}/${run.key}.json`, JSON.stringify(entry, null, 2) + "\n");
 }
 
 /**

@@ -3,6 +3,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { publishStaged } from "../_write.ts";
+import { datasetsUsed } from "../data/provenance.ts";
 import { type Results, validateResults } from "./schema.ts";
 
 /** `<repo>/results`, or `$RESULTS_DIR` when set (the tests point it at a temporary directory). */
@@ -34,40 +36,28 @@ export function gitSha(): string {
 export type RunResults = Omit<Results, "versions" | "gitSha" | "createdAt">;
 
 /**
- * Validates `results`, adds versions, git SHA and timestamp, and writes
- * `<dir>/<notebook>.json` through a temporary file and a rename, so a failed run never leaves a
- * half-written or emptied file. Returns the path written.
+ * Validates `results`, adds versions, git SHA, timestamp and the data read (see
+ * `datasetsUsed`), and publishes `<dir>/<notebook>.json` together with the run's staged charts
+ * (`showChart`'s `savePath`; see `publishStaged`): every file goes to a temporary file first and
+ * is renamed into place only when all are written, the JSON last — so a failed run never leaves a
+ * half-written or emptied file, nor a new chart beside old results. Returns the path written.
  */
 export async function saveResults(results: RunResults, opts: { dir?: string } = {}): Promise<
   string
 > {
+  const data = results.data ?? datasetsUsed();
   const full: Results = {
     ...results,
+    ...(Object.keys(data).length ? { data } : {}),
     versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
     gitSha: gitSha(),
     createdAt: new Date().toISOString(),
   };
   validateResults(full, `results of ${results.notebook}`); // throws before anything is written
   const dir = opts.dir ?? resultsDir();
-  await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${results.notebook}.json`;
-  await writeTextAtomic(path, JSON.stringify(full, null, 2) + "\n");
+  await publishStaged([[path, JSON.stringify(full, null, 2) + "\n"]]);
   return path;
-}
-
-/**
- * Writes `text` to `path` through a temporary file beside it and a rename: readers see the old
- * file or the new one, never a half-written one, and a failed write leaves the old file intact.
- */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 /** Reads and validates one results file. */

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { loadResults, type RunResults, saveResults, writeTextAtomic } from "./save.ts";
+import { stagedOutputs, stageOutput } from "../_write.ts";
+import { loadResults, type RunResults, saveResults } from "./save.ts";
 
 const sample = (): RunResults => ({
   notebook: "00_test",
@@ -49,14 +50,18 @@ Deno.test("loadResults() names the file when it is not valid JSON", async () => 
   await assertRejects(() => loadResults(`${dir}/x.json`), /x\.json is not valid JSON/);
 });
 
-Deno.test("writeTextAtomic() replaces a file whole and leaves no temporary file behind", async () => {
+Deno.test("saveResults() publishes the staged charts with the JSON; a rejected run publishes none", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeTextAtomic(`${dir}/a.json`, "old");
-    await writeTextAtomic(`${dir}/a.json`, "new");
-    assertEquals(await Deno.readTextFile(`${dir}/a.json`), "new");
-    await assertRejects(() => writeTextAtomic(`${dir}/missing/b.json`, "x"));
-    assertEquals((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["a.json"]);
+    stageOutput(`${dir}/figs/chart.png`, new Uint8Array([1, 2, 3]));
+    const bad = sample();
+    bad.rows[0].mean = 5; // an accuracy of 500 %
+    await assertRejects(() => saveResults(bad, { dir }), /mean is 5; accuracy must be in \[0, 1\]/);
+    assertEquals([...Deno.readDirSync(dir)], [], "nothing written by a rejected run");
+    assertEquals(stagedOutputs(), [`${dir}/figs/chart.png`], "still staged");
+    await saveResults(sample(), { dir });
+    assertEquals([...await Deno.readFile(`${dir}/figs/chart.png`)], [1, 2, 3]);
+    assertEquals(stagedOutputs(), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -22,6 +22,14 @@ export interface ResultRow {
   n: number; // number of seeds aggregated
 }
 
+/** Which copy of a dataset a run read: its directory and the SHA-256 of each file read. */
+export interface DatasetProvenance {
+  /** The directory the files were read from (resolved). */
+  dir: string;
+  /** SHA-256 (hex) of each file, by file name. */
+  sha256: Record<string, string>;
+}
+
 /** The whole results file. */
 export interface Results {
   notebook: string;
@@ -35,10 +43,36 @@ export interface Results {
   config: Record<string, unknown>;
   pretext: Record<string, unknown>;
   rows: ResultRow[];
+  /** The data files the run read, by dataset name (e.g. "fashion-mnist"); absent in older files. */
+  data?: Record<string, DatasetProvenance>;
 }
 
 function fail(where: string, what: string): never {
   throw new Error(`${where}: ${what}`);
+}
+
+/**
+ * The valid range of a metric's values: [0, 1] for accuracies, F1, precision and recall (stored
+ * as fractions, not percentages), null (any finite number) for anything else, e.g. a loss.
+ */
+export function metricRange(metric: string): [number, number] | null {
+  return /\b(accuracy|f1|precision|recall)\b/i.test(metric) ? [0, 1] : null;
+}
+
+/**
+ * Checks one score of `metric`: a finite number within {@link metricRange}. Returns a description
+ * of what is wrong (naming `name`, e.g. "mean"), or null when it is valid.
+ */
+export function scoreProblem(metric: string, value: unknown, name = metric): string | null {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    return `${name} is ${JSON.stringify(value) ?? String(value)}; it must be a finite number`;
+  }
+  const range = metricRange(metric);
+  if (range && !(value >= range[0] && value <= range[1])) {
+    return `${name} is ${value}; ${metric} must be in [${range[0]}, ${range[1]}] ` +
+      "(a fraction, not a percentage)";
+  }
+  return null;
 }
 
 /** Checks one row; throws naming the row, the field and the value. */
@@ -59,6 +93,9 @@ export function validateRow(row: unknown, where = "row"): ResultRow {
       fail(where, `${k} is ${String(r[k])}; it must be a finite number`);
     }
   }
+  const problem = scoreProblem(r.metric, r.mean, "mean");
+  if (problem) fail(where, problem);
+  if ((r.std as number) < 0) fail(where, `std is ${r.std}; it must be non-negative`);
   if (typeof r.n !== "number" || !Number.isInteger(r.n) || r.n < 1) {
     fail(where, `n is ${JSON.stringify(r.n)}; it must be a positive integer`);
   }
@@ -89,5 +126,20 @@ export function validateResults(value: unknown, source = "results"): Results {
     fail(source, `field "rows" must be a non-empty array`);
   }
   v.rows.forEach((row, i) => validateRow(row, `${source}: rows[${i}]`));
+  if (v.data !== undefined) {
+    if (typeof v.data !== "object" || v.data === null) {
+      fail(source, `field "data" must be an object`);
+    }
+    for (const [name, d] of Object.entries(v.data as Record<string, unknown>)) {
+      const p = d as Partial<DatasetProvenance> | null;
+      const hashes = Object.values(p?.sha256 ?? {});
+      if (
+        typeof p?.dir !== "string" || typeof p.sha256 !== "object" || hashes.length === 0 ||
+        !hashes.every((h) => typeof h === "string" && /^[0-9a-f]{64}$/.test(h))
+      ) {
+        fail(source, `data["${name}"] must be {dir: string, sha256: {file: 64 hex digits}}`);
+      }
+    }
+  }
   return v as unknown as Results;
 }

@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { dirname } from "node:path";
+import { stageOutput } from "../_write.ts";
 import { renderPng, renderSvg } from "../plot/render.ts";
 import { formatTable, type FormatTableOptions } from "./format_table.ts";
 
@@ -61,19 +61,15 @@ function pngSize(png: Uint8Array): [number, number] {
   return [view.getUint32(16), view.getUint32(20)];
 }
 
-async function writeCreatingDir(path: string, data: Uint8Array | string): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  if (typeof data === "string") await Deno.writeTextFile(path, data);
-  else await Deno.writeFile(path, data);
-}
-
 /** Options for {@linkcode showChart}. */
 export interface ShowChartOptions {
   /** Chart title when the spec has none; also heads the `text/plain` description. */
   title?: string;
   /**
-   * Also save the chart here (parent directories are created): SVG when the path ends in
-   * `.svg`, the Vega-Lite spec when it ends in `.json`, else PNG.
+   * Also save the chart here: SVG when the path ends in `.svg`, the Vega-Lite spec when it ends in
+   * `.json`, else PNG. The file is *staged*, not written: it is published with the run's results
+   * by `saveResults` (or `publishStaged`), atomically, parent directories created — so a run that
+   * fails late leaves no new chart beside old results.
    */
   savePath?: string;
   /** PNG pixel density. Default 2. */
@@ -84,7 +80,7 @@ export interface ShowChartOptions {
  * Shows a Vega-Lite chart: in the kernel, one output holding the spec
  * (`application/vnd.vegalite.v5+json`, interactive in JupyterLab), a PNG (`image/png`, shown
  * by GitHub and nbconvert) and a one-line `text/plain` description. Outside the kernel it
- * displays nothing and only writes `savePath`, if given.
+ * displays nothing and only stages `savePath`, if given (see `ShowChartOptions.savePath`).
  *
  * @param spec A Vega-Lite v5 spec, e.g. from `lib/plot`.
  * @param opts `title`, `savePath`, `scale`.
@@ -101,16 +97,16 @@ export async function showChart(
     ? { ...spec, title: opts.title }
     : spec;
   if (savePath !== undefined && /\.svg$/i.test(savePath)) {
-    await writeCreatingDir(savePath, await renderSvg(full));
+    stageOutput(savePath, await renderSvg(full));
   } else if (savePath !== undefined && /\.json$/i.test(savePath)) {
-    await writeCreatingDir(savePath, JSON.stringify(full, null, 1) + "\n");
+    stageOutput(savePath, JSON.stringify(full, null, 1) + "\n");
   }
   const needPng = j !== undefined || (savePath !== undefined && !/\.(svg|json)$/i.test(savePath));
   if (!needPng) return;
   const scale = opts.scale ?? 2;
   const png = await renderPng(full, { scale });
   if (savePath !== undefined && !/\.(svg|json)$/i.test(savePath)) {
-    await writeCreatingDir(savePath, png);
+    stageOutput(savePath, png);
   }
   if (!j) return;
   const [w, h] = pngSize(png);

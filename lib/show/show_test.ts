@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
+import { publishStaged } from "../_write.ts";
 import { inJupyter, progressDisplay, showChart, showMarkdown, showTable } from "./show.ts";
 
 const SPEC = {
@@ -19,20 +20,20 @@ Deno.test("showChart() outside the kernel is a no-op without savePath", async ()
   await showChart(SPEC, { title: "nothing to see" });
 });
 
-Deno.test("showChart() writes PNG, SVG and spec JSON to savePath, creating directories", async () => {
+Deno.test("showChart() stages PNG, SVG and spec JSON for savePath; publishing writes them", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const png = `${dir}/a/b/chart.png`;
     await showChart(SPEC, { title: "saved", savePath: png });
+    await showChart(SPEC, { title: "saved", savePath: `${dir}/c/chart.svg` });
+    await showChart(SPEC, { title: "saved", savePath: `${dir}/chart.vl.json` });
+    assertEquals([...Deno.readDirSync(dir)], [], "nothing written before publishing");
+    await publishStaged();
     const bytes = await Deno.readFile(png);
     assertEquals([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     assert(bytes.length > 1000);
-
-    await showChart(SPEC, { title: "saved", savePath: `${dir}/c/chart.svg` });
     const svg = await Deno.readTextFile(`${dir}/c/chart.svg`);
     assert(svg.startsWith("<svg") && svg.includes(">saved</text>"));
-
-    await showChart(SPEC, { title: "saved", savePath: `${dir}/chart.vl.json` });
     const json = JSON.parse(await Deno.readTextFile(`${dir}/chart.vl.json`));
     assertEquals(json.title, "saved");
     assertEquals(json.mark, "bar");
