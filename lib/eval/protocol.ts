@@ -487,7 +487,7 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
           testLabels: data.test.labels,
           numClasses: opts.numClasses ?? 10,
         });
-        return { key, stored: await readRun(cacheDir, key) };
+        return { key, stored: await readRun(cacheDir, key, { metrics: metricsOf(job.method) }) };
       })();
       lookups.set(job, found);
     }

@@ -13,12 +13,18 @@
  * gives new keys, so a stored run is only ever reused for a computation that would give the same
  * numbers. `SUITE_CACHE=off` turns reuse off everywhere (everything is computed; nothing is read or
  * written), e.g. to check that claim.
+ *
+ * Stored runs are verified before they are served: each entry carries a SHA-256 `checksum` of its
+ * content, and what it holds is checked (its key, non-empty scores, each score a finite number in
+ * its metric's range — accuracies and F1 in [0, 1] — and every metric its method reports). An entry that fails (edited, damaged, or of the older format without a checksum) is
+ * reported with its path, removed, and the run is recomputed: never served.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { computesResults } from "../results/code_version.ts";
 import { writeAtomic } from "../_write.ts";
 import { resultsDir } from "../results/save.ts";
+import { scoreProblem } from "../results/schema.ts";
 
 /** One stored run. */
 export interface CachedRun {
@@ -32,6 +38,16 @@ export interface CachedRun {
   createdAt: string;
   /** {@link codeFingerprint} when it ran. */
   code: string;
+  /** SHA-256 ({@link hashValue}) of every other field: an entry whose content changed fails it. */
+  checksum: string;
+}
+
+/**
+ * What a reader expects of a stored run: the metrics of its method. (Not the method's name: a key
+ * identifies a computation, and two notebooks may name the same computation differently.)
+ */
+export interface RunExpectation {
+  metrics?: string[];
 }
 
 /** Where stored runs live (`<results>/cache`), or null when `SUITE_CACHE=off`. */
@@ -131,35 +147,112 @@ export async function runKey(inputs: unknown): Promise<string> {
   return (await hashValue({ ...(await environment()), inputs })).slice(0, 32);
 }
 
-/** The stored run for `key` in `dir`, or null (missing, or unreadable: then it is recomputed). */
-export async function readRun(dir: string, key: string): Promise<CachedRun | null> {
-  try {
-    const entry = JSON.parse(await Deno.readTextFile(`${dir}/${key}.json`)) as CachedRun;
-    const valid = entry.key === key && entry.scores && typeof entry.scores === "object" &&
-      Object.values(entry.scores).every((v) => typeof v === "number" && Number.isFinite(v));
-    return valid ? entry : null;
-  } catch {
-    return null;
+/** The checksum of an entry: {@link hashValue} of all its fields but `checksum`. */
+function checksumOf(entry: Record<string, unknown>): Promise<string> {
+  const { checksum: _, ...content } = entry;
+  return hashValue(content);
+}
+
+/**
+ * Verifies a parsed entry against its key and what the reader expects; returns what is wrong, or
+ * null when it may be served.
+ */
+export async function runProblem(
+  value: unknown,
+  key: string,
+  expect: RunExpectation = {},
+): Promise<string | null> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return "it is not a JSON object";
   }
+  const entry = value as Record<string, unknown>;
+  if (typeof entry.checksum !== "string") {
+    return "it has no checksum (an entry of an older format)";
+  }
+  if (entry.checksum !== await checksumOf(entry)) {
+    return "its checksum does not match its content (the file was edited or damaged)";
+  }
+  if (entry.key !== key) return `its key is ${JSON.stringify(entry.key)}, not ${key}`;
+  const scores = entry.scores as Record<string, unknown> | undefined;
+  if (typeof scores !== "object" || scores === null || !Object.keys(scores).length) {
+    return "it holds no scores";
+  }
+  for (const [metric, score] of Object.entries(scores)) {
+    const problem = scoreProblem(metric, score, `score "${metric}"`);
+    if (problem) return problem;
+  }
+  const missing = (expect.metrics ?? []).filter((m) => !(m in scores));
+  if (missing.length) return `it lacks the expected metric(s) ${missing.join(", ")}`;
+  for (const field of ["computedBy", "createdAt", "code"]) {
+    if (typeof entry[field] !== "string") return `${field} is not a string`;
+  }
+  if (typeof entry.seconds !== "number" || !(entry.seconds >= 0)) {
+    return "seconds is not a non-negative number";
+  }
+  return null;
+}
+
+/** Reads and verifies one entry: the run, or why it cannot be served (null: no such file). */
+async function loadRun(
+  path: string,
+  key: string,
+  expect: RunExpectation = {},
+): Promise<{ run: CachedRun } | { problem: string } | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    return { problem: `it cannot be read (${(e as Error).message})` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { problem: `it is not valid JSON (${(e as Error).message})` };
+  }
+  const problem = await runProblem(value, key, expect);
+  return problem ? { problem } : { run: value as CachedRun };
+}
+
+/**
+ * The stored run for `key` in `dir`, verified (see the module doc), or null: missing, or failing
+ * verification — then it is reported on stderr with its path and removed, and the caller
+ * recomputes (and stores) the run.
+ */
+export async function readRun(
+  dir: string,
+  key: string,
+  expect: RunExpectation = {},
+): Promise<CachedRun | null> {
+  const path = `${dir}/${key}.json`;
+  const found = await loadRun(path, key, expect);
+  if (found === null) return null;
+  if ("run" in found) return found.run;
+  console.error(`run cache: discarded ${path}: ${found.problem}; the run is recomputed.`);
+  await Deno.remove(path).catch(() => {});
+  return null;
 }
 
 /** Stores a run (through a temporary file and a rename: never a half-written entry). */
 export async function writeRun(
   dir: string,
-  run: Omit<CachedRun, "createdAt" | "code">,
+  run: Omit<CachedRun, "createdAt" | "code" | "checksum">,
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
-  const entry: CachedRun = {
+  const content = {
     ...run,
     createdAt: new Date().toISOString(),
     code: await codeFingerprint(),
   };
+  const entry: CachedRun = { ...content, checksum: await checksumOf(content) };
   await writeAtomic(`${dir}/${run.key}.json`, JSON.stringify(entry, null, 2) + "\n");
 }
 
 /**
- * Removes stored runs computed by other code than the current `lib/` (they can never be reused);
- * returns how many were removed. The suite runner calls it after running every notebook.
+ * Removes stored runs computed by other code than the current `lib/` (they can never be reused)
+ * and entries that fail verification; returns how many were removed. The suite runner calls it
+ * after running every notebook.
  */
 export async function pruneRunCache(dir: string): Promise<number> {
   const code = await codeFingerprint();
@@ -167,8 +260,9 @@ export async function pruneRunCache(dir: string): Promise<number> {
   try {
     for await (const entry of Deno.readDir(dir)) {
       if (!entry.name.endsWith(".json")) continue;
-      const run = await readRun(dir, entry.name.slice(0, -".json".length));
-      if (run?.code !== code) {
+      const found = await loadRun(`${dir}/${entry.name}`, entry.name.slice(0, -".json".length));
+      if (found === null) continue; // removed meanwhile
+      if (!("run" in found) || found.run.code !== code) {
         await Deno.remove(`${dir}/${entry.name}`);
         removed++;
       }

@@ -9,7 +9,7 @@ import {
   trainedMethod,
 } from "./protocol.ts";
 import { buildEncoder } from "../models/encoder.ts";
-import { codeFingerprint, hashValue, pruneRunCache, runCacheDir } from "./run_cache.ts";
+import { codeFingerprint, hashValue, pruneRunCache, runCacheDir, runProblem } from "./run_cache.ts";
 
 await initBackend("wasm");
 
@@ -183,4 +183,75 @@ Deno.test("pruneRunCache() removes runs of other code and keeps the current ones
     assertEquals((await files(dir)).length, 3);
     assertEquals(await pruneRunCache(`${dir}/missing`), 0);
   });
+});
+
+Deno.test({
+  name: "a stored run that fails verification is reported with its path, discarded and recomputed",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await inTempResults(async () => {
+      const dir = runCacheDir()!;
+      const first = counted("p", 1);
+      const fresh = await runProtocol(data, [first.method], { ...protocol, cache: true });
+      const names = await files(dir);
+      assertEquals(names.length, 3);
+      const path = `${dir}/${names[0]}`;
+      const good = JSON.parse(await Deno.readTextFile(path));
+      assertEquals(await runProblem(good, good.key, { metrics: ["accuracy"] }), null);
+      const cases: [string, (e: Record<string, unknown>) => Record<string, unknown>, RegExp][] = [
+        ["an edited score", (e) => ({ ...e, scores: { accuracy: 5 } }), /checksum does not match/],
+        ["no checksum", ({ checksum: _, ...e }) => e, /no checksum/],
+      ];
+      // Re-signed entries (a valid checksum) are still checked for what they hold.
+      const signed = async (e: Record<string, unknown>) => {
+        const { checksum: _, ...content } = e;
+        return { ...content, checksum: await hashValue(content) };
+      };
+      const resigned: [string, Record<string, unknown>, RegExp][] = [
+        [
+          "out of range",
+          await signed({ ...good, scores: { accuracy: 5 } }),
+          /score "accuracy" is 5; accuracy must be in \[0, 1\]/,
+        ],
+        ["empty scores", await signed({ ...good, scores: {} }), /holds no scores/],
+        [
+          "other metric",
+          await signed({ ...good, scores: { loss: 0.5 } }),
+          /lacks the expected metric\(s\) accuracy/,
+        ],
+        ["other key", await signed({ ...good, key: "x" }), /its key is "x"/],
+      ];
+      for (const [what, edit, expected] of cases) {
+        assert(expected.test((await runProblem(edit(good), good.key))!), what);
+      }
+      for (const [what, entry, expected] of resigned) {
+        const problem = await runProblem(entry, good.key, { metrics: ["accuracy"] });
+        assert(expected.test(problem ?? "null"), `${what}: ${problem}`);
+      }
+      // Through the protocol: the edited entry is never served, and is replaced by a fresh run.
+      await Deno.writeTextFile(path, JSON.stringify({ ...good, scores: { accuracy: 5 } }));
+      const reported: string[] = [];
+      const error = console.error;
+      console.error = (...args: unknown[]) => void reported.push(args.join(" "));
+      const again = counted("p", 1);
+      let rerun;
+      try {
+        rerun = await runProtocol(data, [again.method], { ...protocol, cache: true });
+      } finally {
+        console.error = error;
+      }
+      assertEquals(again.evaluations(), 1, "the discarded run, recomputed; the others reused");
+      assertEquals(rerun.rows.map((r) => r.mean), fresh.rows.map((r) => r.mean));
+      assert(
+        reported.some((line) =>
+          line.includes(`run cache: discarded ${path}: its checksum does not match`)
+        ),
+        reported.join("\n"),
+      );
+      const rewritten = JSON.parse(await Deno.readTextFile(path));
+      assertEquals(rewritten.scores, good.scores);
+      assertEquals(await runProblem(rewritten, good.key), null);
+    });
+  },
 });
