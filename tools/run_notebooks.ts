@@ -6,13 +6,61 @@
  *   deno task suite                                   # every notebook in notebooks/
  *   deno task run --mode smoke --out /tmp/x NB.ipynb  # executed copy elsewhere; results in /tmp/x/results
  *
- * Exits non-zero when a cell fails, printing the notebook, the cell number and the error.
+ * Exits non-zero when a cell fails, printing the notebook, the cell number and the error. An unknown
+ * flag, or a flag without its value, is an error with the usage (exit 2).
+ *
+ * Cancelling: SIGINT (Ctrl-C) or SIGTERM to this process is forwarded to the executor, which kills
+ * the kernel and writes nothing (no notebook, no `.failed.ipynb`; the kernel, killed mid-cell, writes
+ * no results, charts or cache entries after); the runner then exits 130 / 143 without starting the
+ * next notebook. If the runner itself is killed (SIGKILL), the executor notices that its parent is
+ * gone and does the same, and the kernel dies with the executor (see tools/execute_notebook.py).
  * @module
  */
 import { MODES, suiteMode } from "../lib/config/mode.ts";
 import { pruneRunCache } from "../lib/eval/run_cache.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The command line's usage, printed with every command-line error. */
+export const USAGE =
+  "usage: deno task run [--mode smoke|standard|full] [--out DIR] NOTEBOOK.ipynb… | --all";
+
+/** What the command line asks for. */
+export interface RunnerArgs {
+  mode?: string;
+  outDir?: string;
+  all: boolean;
+  paths: string[];
+}
+
+/**
+ * Parses the runner's command line. Throws an Error (its message ends with the usage) on an
+ * unknown flag, a flag without its value, or no notebook.
+ */
+export function parseArgs(args: string[]): RunnerArgs {
+  const parsed: RunnerArgs = { all: false, paths: [] };
+  const valueOf = (flag: string, i: number): string => {
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith("--") || value === "") {
+      throw new Error(
+        `${flag} needs a value (e.g. ${flag} ${
+          flag === "--mode" ? "smoke" : "/tmp/nb"
+        }).\n${USAGE}`,
+      );
+    }
+    return value;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--mode") parsed.mode = valueOf(arg, i++);
+    else if (arg === "--out") parsed.outDir = valueOf(arg, i++);
+    else if (arg === "--all") parsed.all = true;
+    else if (arg.startsWith("-")) throw new Error(`unknown flag ${arg}.\n${USAGE}`);
+    else parsed.paths.push(arg);
+  }
+  if (!parsed.paths.length && !parsed.all) throw new Error(`no notebook given.\n${USAGE}`);
+  return parsed;
+}
 
 /** Options of {@link executeNotebook}. */
 export interface ExecuteOptions {
@@ -26,6 +74,8 @@ export interface ExecuteOptions {
   timeout?: number;
   /** Show the kernel's progress lines on this process's stderr as they come. */
   echo?: boolean;
+  /** Called with the executor's process once it runs (the runner forwards signals to it). */
+  onStart?: (executor: Deno.ChildProcess) => void;
 }
 
 /** Result of one execution. */
@@ -83,11 +133,14 @@ export async function executeNotebook(path: string, opts: ExecuteOptions = {}): 
       notebook.replace(/\/[^/]+$/, ""),
       "--timeout",
       String(opts.timeout ?? 3600),
+      "--parent-pid",
+      String(Deno.pid),
     ],
     env,
     stdout: "inherit",
     stderr: "piped",
   }).spawn();
+  opts.onStart?.(child);
   let text = "";
   const decoder = new TextDecoder();
   for await (const chunk of child.stderr) {
@@ -106,38 +159,46 @@ export async function executeNotebook(path: string, opts: ExecuteOptions = {}): 
 }
 
 async function main(args: string[]): Promise<number> {
-  let mode: string | undefined;
-  let outDir: string | undefined;
-  const paths: string[] = [];
-  let all = false;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--mode") mode = args[++i];
-    else if (args[i] === "--out") outDir = args[++i];
-    else if (args[i] === "--all") {
-      all = true;
-      for (
-        const entry of [...Deno.readDirSync(`${ROOT}/notebooks`)].sort((a, b) =>
-          a.name.localeCompare(b.name)
-        )
-      ) {
-        if (entry.name.endsWith(".ipynb") && !entry.name.endsWith(".failed.ipynb")) {
-          paths.push(`${ROOT}/notebooks/${entry.name}`);
-        }
-      }
-    } else paths.push(args[i]);
-  }
-  if (!paths.length) {
-    console.error(
-      "usage: deno task run [--mode smoke|standard|full] [--out DIR] NOTEBOOK.ipynb… | --all",
-    );
-    return 2;
-  }
+  let parsed: RunnerArgs;
   try {
-    mode = suiteMode(mode ?? Deno.env.get("SUITE_MODE"));
+    parsed = parseArgs(args);
   } catch (e) {
     console.error((e as Error).message);
     return 2;
   }
+  const { outDir, all } = parsed;
+  const paths = [...parsed.paths];
+  if (all) {
+    for (
+      const entry of [...Deno.readDirSync(`${ROOT}/notebooks`)].sort((a, b) =>
+        a.name.localeCompare(b.name)
+      )
+    ) {
+      if (entry.name.endsWith(".ipynb") && !entry.name.endsWith(".failed.ipynb")) {
+        paths.push(`${ROOT}/notebooks/${entry.name}`);
+      }
+    }
+  }
+  let mode: string;
+  try {
+    mode = suiteMode(parsed.mode ?? Deno.env.get("SUITE_MODE"));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  // Cancelling: forward SIGINT / SIGTERM to the running executor (it kills the kernel and writes
+  // nothing), then stop without starting the next notebook.
+  let executor: Deno.ChildProcess | undefined;
+  let cancelled: Deno.Signal | undefined;
+  const cancel = (signal: Deno.Signal) => () => {
+    cancelled ??= signal;
+    console.error(`✘ ${signal}: cancelling; the executor stops the kernel and writes nothing`);
+    try {
+      executor?.kill(signal);
+    } catch { /* already exited */ }
+  };
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, cancel(s)] as const);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
   if (outDir) await Deno.mkdir(outDir, { recursive: true });
   let failures = 0;
   for (const path of paths) {
@@ -146,13 +207,30 @@ async function main(args: string[]): Promise<number> {
     const env = outDir && !Deno.env.get("RESULTS_DIR")
       ? { RESULTS_DIR: `${outDir}/results` }
       : undefined;
-    const result = await executeNotebook(path, { mode, outDir, echo: true, env });
+    if (cancelled) break;
+    const result = await executeNotebook(path, {
+      mode,
+      outDir,
+      echo: true,
+      env,
+      onStart: (child) => {
+        executor = child;
+        if (cancelled) cancel(cancelled)();
+      },
+    });
+    executor = undefined;
+    if (cancelled) {
+      console.error(`✘ ${path} cancelled (${cancelled}); nothing written`);
+      break;
+    }
     if (result.ok) console.error(`✔ ${path} in ${result.seconds.toFixed(0)} s → ${result.output}`);
     else {
       failures++;
       console.error(`✘ ${path} failed after ${result.seconds.toFixed(0)} s`);
     }
   }
+  for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  if (cancelled) return cancelled === "SIGINT" ? 130 : 143;
   console.error(
     `${paths.length - failures} passed, ${failures} failed (modes: ${MODES.join("|")})`,
   );
