@@ -41,3 +41,28 @@ Deno.test({
     await Deno.remove(out, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "a RESULTS_DIR that is a file stops the run in the config cell, naming RESULTS_DIR",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const out = await Deno.makeTempDir({ prefix: "nb-bad-" });
+    const results = `${out}/results`;
+    await Deno.writeTextFile(results, "not a directory\n");
+    const run = await executeNotebook(NOTEBOOK, {
+      mode: "smoke",
+      outDir: out,
+      env: { RESULTS_DIR: results },
+    });
+    assert(!run.ok, "the run should fail");
+    const config = /FAILED .*01_rotation\.ipynb, cell (\d+): Error: RESULTS_DIR=\S+ is a file/.exec(
+      run.stderr,
+    );
+    assert(config, run.stderr.slice(-1500));
+    const cells = JSON.parse(await Deno.readTextFile(`${out}/01_rotation.failed.ipynb`)).cells;
+    assert(cells[Number(config[1]) - 1].source.join("").includes("applyOverrides("), "config cell");
+    assertEquals(await Deno.readTextFile(results), "not a directory\n");
+    await Deno.remove(out, { recursive: true });
+  },
+});

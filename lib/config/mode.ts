@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import { validateKnobs } from "./knobs.ts";
 
 /** The valid values of `SUITE_MODE`. */
 export const MODES = ["smoke", "standard", "full"] as const;
@@ -47,11 +48,18 @@ export function byMode<T>(table: Record<SuiteMode, T>, mode: SuiteMode = suiteMo
 /**
  * Applies `SUITE_OVERRIDES` (JSON object, e.g. `{"pretextEpochs": 2}`) to a config: only keys the
  * config already has, with a value of the same type. Anything else is a clear error.
+ *
+ * Every notebook's config cell calls it before reading data or training, so it first validates
+ * every other knob too — `SUITE_MODE`, `SUITE_WORKERS`, `BACKEND`, `SUITE_THREADS`, `SUITE_CACHE`
+ * and `RESULTS_DIR` (see `validateKnobs` in lib/config/knobs.ts) — and a bad value stops the run
+ * there, with a message naming the variable.
  */
 export function applyOverrides<T extends Record<string, unknown>>(
   config: T,
   overrides: string | undefined = readEnv("SUITE_OVERRIDES"),
 ): T {
+  suiteMode();
+  validateKnobs();
   if (!overrides || !overrides.trim()) return config;
   let parsed: unknown;
   try {
