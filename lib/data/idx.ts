@@ -17,6 +17,12 @@
  * @module
  */
 
+/**
+ * The most {@link gunzip} decompresses by default: 256 MiB (Fashion-MNIST's largest file holds
+ * 47 MB), so a damaged or hostile file ends in an error, not an out-of-memory.
+ */
+export const MAX_GUNZIP_BYTES = 256 * 1024 * 1024;
+
 /** What to do when a dataset file is damaged. */
 const FIX = "Delete it and re-run `bash bin/setup` to fetch a fresh copy.";
 
@@ -119,8 +125,11 @@ export function parseIdx(bytes: Uint8Array, opts: ParseIdxOptions): IdxArray {
  *
  * @param bytes The compressed bytes.
  * @param name File name (or path) to put in error messages.
+ * @param opts `maxBytes`: the most the output may hold (default {@link MAX_GUNZIP_BYTES}); a
+ * stream that decompresses to more is an error, not an out-of-memory.
  * @returns The decompressed bytes.
- * @throws {Error} When `bytes` is not a complete, valid gzip stream.
+ * @throws {Error} When `bytes` is not a complete, valid gzip stream, or decompresses to more than
+ * `maxBytes`.
  *
  * @example
  * ```ts
@@ -129,7 +138,12 @@ export function parseIdx(bytes: Uint8Array, opts: ParseIdxOptions): IdxArray {
  * const raw = await gunzip(await Deno.readFile(path), path); // 10008 bytes
  * ```
  */
-export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+export async function gunzip(
+  bytes: Uint8Array,
+  name: string,
+  opts: { maxBytes?: number } = {},
+): Promise<Uint8Array> {
+  const maxBytes = opts.maxBytes ?? MAX_GUNZIP_BYTES;
   if (bytes.byteLength === 0) {
     throw new Error(`${name}: the file is empty (an interrupted download?). ${FIX}`);
   }
@@ -139,11 +153,17 @@ export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Arra
       `${name}: not a gzip file (starts with bytes ${start.join(" ")}, expected 1f 8b). ${FIX}`,
     );
   }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
     // Copy into a fresh ArrayBuffer-backed array so the Blob accepts any input view.
     const stream = new Blob([new Uint8Array(bytes)]).stream()
       .pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    for await (const chunk of stream) {
+      total += chunk.byteLength;
+      if (total > maxBytes) break; // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new Error(
@@ -152,4 +172,17 @@ export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Arra
       { cause },
     );
   }
+  if (total > maxBytes) {
+    throw new Error(
+      `${name}: decompresses to more than ${maxBytes} bytes, more than any dataset file the suite ` +
+        `reads (a damaged or wrong file). ${FIX}`,
+    );
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
