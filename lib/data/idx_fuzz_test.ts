@@ -74,7 +74,7 @@ Deno.test("mutations of a valid .gz end in a consistent result or a clear error"
   assert(outcomes.error > 500, `most mutations must fail: ${JSON.stringify(outcomes)}`);
 });
 
-Deno.test("mutations of a valid IDX payload end in a consistent result or a clear error", async () => {
+Deno.test("mutations of a valid IDX payload end in a consistent result or a clear error", () => {
   const rng = createRng(3);
   const valid = idxBytes([50], Uint8Array.from({ length: 50 }, (_, i) => i % 10));
   for (let i = 0; i < 600; i++) {
