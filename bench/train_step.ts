@@ -21,6 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
+import { setNativeThreads } from "../lib/backend/native/mod.ts";
 import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { sparseCrossEntropy } from "../lib/train/fit.ts";
 import { intFlag } from "./_flags.ts";
@@ -69,8 +70,10 @@ interface BenchOptions {
 async function benchBackend(
   name: string,
   { batch, warmup, steps, top }: BenchOptions,
+  threads?: number,
 ): Promise<BackendResult> {
   await initBackend(name);
+  if (threads != null) setNativeThreads(threads);
   const model = buildClassifier(buildEncoder({ seed: 1 }), { seed: 1, numClasses: 10 });
   const optimizer = tf.train.adam(1e-3);
   // Fixed pseudo-random batch: the timing does not depend on the values.
@@ -119,7 +122,7 @@ async function benchBackend(
   optimizer.dispose();
   model.dispose();
   return {
-    backend: name,
+    backend: threads == null ? name : `${name} (${threads} thread${threads > 1 ? "s" : ""})`,
     batch,
     steps,
     msPerStep: round(msPerStep),
@@ -196,13 +199,108 @@ function torchReference(batch: number): { threads: number; imagesPerSec: number 
   return null;
 }
 
+/** oneDNN's sgemm (dnnl_sgemm through FFI), 1024² on `threads` threads: GFLOP/s, best of three. */
+async function nativeMatmulGflops(threads: number, n = 1024, repeats = 20): Promise<number> {
+  await initBackend("native");
+  setNativeThreads(threads);
+  const [a, b] = [tf.randomUniform([n, n], 0, 1, "float32", 1), tf.randomUniform([n, n])];
+  const multiply = async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  };
+  for (let i = 0; i < 3; i++) await multiply();
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await multiply();
+    best = Math.max(best, (2 * n ** 3 * repeats) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  tf.dispose([a, b]);
+  return Math.round(best * 10) / 10;
+}
+
+/**
+ * Memory over a long run: `steps` native training steps, the RSS and tensor count after the first
+ * tenth and at the end (flat: no leak in the kernels, their primitive caches or the FFI buffers).
+ */
+async function longRun(steps: number, batch: number) {
+  await initBackend("native");
+  const model = buildClassifier(buildEncoder({ seed: 3 }), { seed: 3, numClasses: 10 });
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
+  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
+  const sample = () => ({
+    rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
+    tensors: tf.memory().numTensors,
+  });
+  let early = sample();
+  for (let i = 0; i < steps; i++) {
+    const value = optimizer.minimize(
+      () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
+      true,
+    )!;
+    await value.data();
+    value.dispose();
+    if (i === Math.floor(steps / 10)) early = sample();
+  }
+  const end = sample();
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { steps, afterTenth: early, atEnd: end, rssGrowthMiB: end.rssMiB - early.rssMiB };
+}
+
+/**
+ * The protocol's pool, two ways: `workers` module Workers each training its own model with
+ * `threads` native threads for `seconds`, side by side. Aggregate images/s (what the pool's
+ * independent training runs get).
+ */
+async function poolThroughput(workers: number, threads: number, batch: number, seconds: number) {
+  const url = new URL("./train_step_worker.ts", import.meta.url);
+  const running = Array.from({ length: workers }, () => {
+    const w = new Worker(url, { type: "module" });
+    return new Promise<number>((resolve, reject) => {
+      w.onmessage = (e) => {
+        w.terminate();
+        resolve(e.data as number);
+      };
+      w.onerror = (e) => {
+        e.preventDefault();
+        w.terminate();
+        reject(new Error(e.message));
+      };
+      w.postMessage({ threads, batch, seconds });
+    });
+  });
+  const perWorker = await Promise.all(running);
+  return {
+    workers,
+    threads,
+    imagesPerSec: Math.round(perWorker.reduce((a, b) => a + b, 0)),
+    perWorker: perWorker.map(Math.round),
+  };
+}
+
 if (import.meta.main) {
   const args = Deno.args;
   const batch = intFlag(args, "--batch", 128), top = intFlag(args, "--top", 10);
+  const warmup = intFlag(args, "--warmup", 3), steps = intFlag(args, "--steps", 8);
   const results: BackendResult[] = [];
   const wasmPeak = await wasmMatmulGflops(); // first: a fresh wasm heap, nothing else running
+  const native = await initBackend("native").then(() => true, (e: Error) => {
+    console.error(`bench: native backend skipped: ${e.message}`);
+    return false;
+  });
+  const nativePeak = native
+    ? { "1 thread": await nativeMatmulGflops(1), "2 threads": await nativeMatmulGflops(2) }
+    : null;
   if (!args.includes("--only-cpu")) {
-    const warmup = intFlag(args, "--warmup", 3), steps = intFlag(args, "--steps", 8);
+    if (native) {
+      for (const threads of [1, 2]) {
+        results.push(await benchBackend("native", { batch, warmup, steps, top }, threads));
+      }
+    }
     results.push(await benchBackend("wasm", { batch, warmup, steps, top }));
   }
   if (args.includes("--cpu") || args.includes("--only-cpu")) {
@@ -210,38 +308,54 @@ if (import.meta.main) {
     results.push(await benchBackend("cpu", { batch, warmup: 0, steps: 1, top }));
   }
   if (args.includes("--webgpu")) {
-    const steps = intFlag(args, "--steps", 8);
     results.push(await benchBackend("webgpu", { batch, warmup: 2, steps, top }));
   }
   const torch = torchReference(batch);
-  const wasm = results.find((r) => r.backend === "wasm");
-  const ratio = torch && wasm
+  const ratio = torch
     ? Object.fromEntries(
-      torch.map((
-        t,
-      ) => [
-        `wasm / pytorch ${t.threads} thread(s)`,
-        Math.round((wasm.imagesPerSec / t.imagesPerSec) * 100) / 100,
-      ]),
+      results.flatMap((r) =>
+        torch.map((t) => [
+          `${r.backend} / pytorch ${t.threads} thread(s)`,
+          Math.round((r.imagesPerSec / t.imagesPerSec) * 100) / 100,
+        ])
+      ),
     )
-    : torch
-    ? "no wasm run to compare"
     : "python3 with torch is not importable: apt-get install python3-torch to compare";
+  const pool = native && !args.includes("--no-pool")
+    ? [
+      await poolThroughput(2, 1, batch, intFlag(args, "--pool-seconds", 15)),
+      await poolThroughput(1, 2, batch, intFlag(args, "--pool-seconds", 15)),
+    ]
+    : null;
+  const memory = native ? await longRun(intFlag(args, "--long", 300), batch) : null;
   await initBackend("wasm");
   const model = buildClassifier(buildEncoder({ seed: 1 }), { seed: 1, numClasses: 10 });
   const flops = trainingFlopsPerImage(model);
   model.dispose();
   const gflops = (imagesPerSec: number) => Math.round(imagesPerSec * flops / 1e8) / 10;
+  const wasm = results.find((r) => r.backend === "wasm");
   const ceiling = {
     mflopsPerImage: Math.round(flops / 1e5) / 10,
     wasmMatmulGflops1Thread: wasmPeak,
     wasmStepGflops: wasm ? gflops(wasm.imagesPerSec) : null,
     wasmImagesPerSecIfEveryFlopAtMatmulSpeed: Math.round(wasmPeak * 1e9 / flops),
+    nativeMatmulGflops: nativePeak,
+    nativeStepGflops: Object.fromEntries(
+      results.filter((r) => r.backend.startsWith("native")).map((r) => [
+        r.backend,
+        gflops(r.imagesPerSec),
+      ]),
+    ),
     pytorchStepGflops: torch
       ? Object.fromEntries(torch.map((t) => [`${t.threads} thread(s)`, gflops(t.imagesPerSec)]))
       : null,
   };
+  const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   console.log(
-    JSON.stringify({ bench: "train_step", results, pytorch: torch, ratio, ceiling }, null, 2),
+    JSON.stringify(
+      { bench: "train_step", load, results, pytorch: torch, ratio, pool, memory, ceiling },
+      null,
+      2,
+    ),
   );
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { BACKENDS, initBackend } from "./backend.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
+import { backendKnobs, BACKENDS, initBackend, threadsFromEnv } from "./backend.ts";
+import { registerNativeBackend } from "./native/mod.ts";
 
 /** Runs `fn` with env BACKEND set to `value` (or unset), restoring it afterwards. */
 async function withBackendEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -16,17 +17,18 @@ async function withBackendEnv<T>(value: string | undefined, fn: () => Promise<T>
 }
 
 Deno.test("initBackend rejects an unknown name, naming BACKEND, the value and the valid ones", async () => {
-  await assertRejects(() => initBackend("tpu"), /BACKEND.*"tpu".*cpu, wasm, webgpu/);
+  await assertRejects(() => initBackend("tpu"), /BACKEND.*"tpu".*native, wasm, cpu, webgpu/);
   await withBackendEnv("gpu", async () => {
-    await assertRejects(() => initBackend(), /BACKEND.*"gpu".*cpu, wasm, webgpu/);
+    await assertRejects(() => initBackend(), /BACKEND.*"gpu".*native, wasm, cpu, webgpu/);
   });
-  assertEquals([...BACKENDS], ["cpu", "wasm", "webgpu"]);
+  assertEquals([...BACKENDS], ["native", "wasm", "cpu", "webgpu"]);
 });
 
-Deno.test("initBackend: argument, else env BACKEND, else wasm; idempotent", async () => {
+Deno.test("initBackend: argument, else env BACKEND, else native (wasm without oneDNN); idempotent", async () => {
+  const expected = await registerNativeBackend().then(() => "native", () => "wasm");
   await withBackendEnv(undefined, async () => {
-    assertEquals(await initBackend(), "wasm");
-    assertEquals(await initBackend(), "wasm");
+    assertEquals(await initBackend(), expected);
+    assertEquals(await initBackend(), expected);
   });
   await withBackendEnv("cpu", async () => {
     assertEquals(await initBackend(), "cpu");
@@ -53,4 +55,16 @@ Deno.test("initBackend('webgpu') fails with a clear error where WebGPU is unusab
   if (adapter != null) return; // a real GPU: nothing to check here
   await assertRejects(() => initBackend("webgpu"), /webgpu|WebGPU/);
   assert(tf.getBackend() !== "webgpu");
+});
+
+Deno.test("backendKnobs and threadsFromEnv reject bad BACKEND / SUITE_THREADS values by name", async () => {
+  await withBackendEnv("tpu", () => {
+    assertThrows(() => backendKnobs(), /BACKEND.*"tpu".*native, wasm, cpu, webgpu/);
+    return Promise.resolve();
+  });
+  for (const bad of ["0", "-1", "two", "1.5", "9999"]) {
+    assertThrows(() => threadsFromEnv(bad), new RegExp(`SUITE_THREADS="${bad}" is not valid`));
+  }
+  assertEquals(threadsFromEnv("2"), 2);
+  assertEquals(threadsFromEnv(undefined), undefined);
 });

@@ -1,13 +1,23 @@
 /**
- * Every kernel of ./kernels.ts against the reference `cpu` backend, on seeded random shapes, and a
- * tiny CNN's training trajectory on wasm vs cpu.
+ * Every kernel of ./kernels.ts (wasm) and ./native/kernels.ts (native: oneDNN through FFI) against
+ * the reference `cpu` backend, on seeded random shapes, and a tiny CNN's training trajectory on
+ * each vs cpu. The native backend is tested wherever oneDNN loads (bin/setup installs it).
  */
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals } from "../_assert.ts";
 import { createRng, type Rng } from "../random.ts";
 import { registerWasmTrainingKernels } from "./kernels.ts";
+import { registerNativeBackend } from "./native/mod.ts";
+import { nativeOptions } from "./native/kernels.ts";
 
 registerWasmTrainingKernels();
+/** Why native is not tested here, or null when it is. */
+const nativeMissing = await registerNativeBackend().then(() => null, (e: Error) => e.message);
+if (nativeMissing) console.warn(`kernels_test: native backend not tested: ${nativeMissing}`);
+// Small test tensors must reach the native elementwise kernels too (not only above the cut-off).
+nativeOptions.minElements = 0;
+/** The backends under test, each against cpu. */
+const TESTED = nativeMissing ? ["wasm"] : ["wasm", "native"];
 await tf.setBackend("wasm");
 await tf.ready();
 
@@ -40,14 +50,17 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Asserts `fn` gives the same outputs (≤ tol) on wasm and cpu. */
+/** Asserts `fn` gives the same outputs (≤ tol) on cpu and on every backend under test. */
 function sameOnBothBackends(label: string, fn: () => tf.Tensor[], tol = TOL): void {
-  const cpu = on("cpu", fn), wasm = on("wasm", fn);
-  assertEquals(wasm.length, cpu.length);
-  cpu.forEach((c, i) => {
-    const err = maxAbsDiff(wasm[i], c);
-    assert(err <= tol, `${label}, output ${i}: max |wasm − cpu| = ${err} > ${tol}`);
-  });
+  const cpu = on("cpu", fn);
+  for (const backend of TESTED) {
+    const got = on(backend, fn);
+    assertEquals(got.length, cpu.length);
+    cpu.forEach((c, i) => {
+      const err = maxAbsDiff(got[i], c);
+      assert(err <= tol, `${label}, output ${i}: max |${backend} − cpu| = ${err} > ${tol}`);
+    });
+  }
 }
 
 type Shape4 = [number, number, number, number];
@@ -288,6 +301,11 @@ Deno.test("BatchMatMul with transposed operands matches cpu (2-D, batched, broad
 });
 
 Deno.test("the kernels leak no tensors", () => {
+  for (const backend of TESTED) leakCheck(backend);
+});
+
+function leakCheck(backend: string): void {
+  tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const bytesBefore = tf.memory().numBytes;
   tf.tidy(() => {
@@ -297,10 +315,13 @@ Deno.test("the kernels leak no tensors", () => {
       tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same"), 2, 2, "valid").sum();
     tf.grads(f)([x, w]);
     tf.matMul(tf.randomNormal([5, 3]), tf.randomNormal([4, 5]), true, true);
+    tf.batchNorm(x, tf.randomNormal([3]), tf.randomNormal([3]).abs(), undefined, undefined, 1e-3);
+    x.mul(tf.randomNormal([3])).sub(x).relu();
   });
   assertEquals(tf.memory().numTensors, before);
   assertEquals(tf.memory().numBytes, bytesBefore);
-});
+  tf.setBackend("wasm");
+}
 
 /** Loss after each of `steps` Adam steps of a tiny seeded CNN on a fixed batch. */
 async function cnnLosses(backend: string, steps: number): Promise<number[]> {
@@ -343,9 +364,76 @@ async function cnnLosses(backend: string, steps: number): Promise<number[]> {
   return losses;
 }
 
-Deno.test("a tiny CNN trains the same on wasm and cpu (Adam, 5 steps)", async () => {
+Deno.test("a tiny CNN trains the same on wasm, native and cpu (Adam, 5 steps)", async () => {
   const cpu = await cnnLosses("cpu", 5);
-  const wasm = await cnnLosses("wasm", 5);
   assert(cpu[4] < cpu[0], `loss should fall: ${cpu}`);
-  cpu.forEach((l, i) => assertAlmostEquals(wasm[i], l, 1e-3));
+  for (const backend of TESTED) {
+    const got = await cnnLosses(backend, 5);
+    cpu.forEach((l, i) => assertAlmostEquals(got[i], l, 1e-3));
+  }
+});
+
+Deno.test({
+  name: "native: fused conv (bias, ReLU), dilation, pooling, batch norm, broadcast arithmetic, " +
+    "fused matmul match cpu",
+  ignore: nativeMissing != null,
+  fn() {
+    const rng = createRng(21);
+    const xs: Shape4 = [2, 9, 8, 5], ws: Shape4 = [3, 3, 5, 6];
+    const xv = randomValues(rng, xs), wv = randomValues(rng, ws), bv = randomValues(rng, [6]);
+    for (const activation of ["linear", "relu", "elu"] as const) {
+      for (const [stride, dilation] of [[1, 1], [2, 1], [1, 2]]) {
+        sameOnBothBackends(`fused conv ${activation} s${stride} d${dilation}`, () => [
+          tf.fused.conv2d({
+            x: tf.tensor4d(xv, xs),
+            filter: tf.tensor4d(wv, ws),
+            strides: stride,
+            pad: "same",
+            dilations: dilation,
+            bias: tf.tensor1d(bv),
+            activation,
+          }),
+        ]);
+      }
+    }
+    sameOnBothBackends("avgPool and its gradient", () => {
+      const f = (x: tf.Tensor) =>
+        tf.avgPool(x as tf.Tensor4D, 3, 2, "same").mul(tf.linspace(1, 2, 5)).sum();
+      const x = tf.tensor4d(xv, xs);
+      return [tf.avgPool(x, 2, 2, "valid"), tf.grad(f)(x)];
+    });
+    const c = randomValues(rng, [5]), v = randomValues(rng, [5]).map(Math.abs);
+    sameOnBothBackends("batchNorm with per-channel statistics", () => {
+      const x = tf.tensor4d(xv, xs);
+      return [
+        tf.batchNorm(x, tf.tensor1d(c), tf.tensor1d(v), tf.tensor1d(v), tf.tensor1d(c), 1e-3),
+      ];
+    });
+    const full = randomValues(rng, [2, 9, 8, 5]).map((u) => 1 + Math.abs(u));
+    for (const op of ["add", "sub", "mul", "div", "maximum", "minimum"] as const) {
+      sameOnBothBackends(`${op} with broadcasting`, () => {
+        const x = tf.tensor4d(xv, xs), y = tf.tensor4d(full, xs);
+        const perChannel = tf.tensor1d(c.map((u) => 1 + Math.abs(u)));
+        return [
+          tf[op](x, y),
+          tf[op](x, perChannel),
+          tf[op](perChannel, x),
+          tf[op](x, tf.scalar(1.5)),
+          tf[op](tf.scalar(0.5), tf.scalar(1.5)),
+          tf[op](x, tf.tensor4d(full.slice(0, 8 * 5), [1, 1, 8, 5])),
+        ];
+      });
+    }
+    const av = randomValues(rng, [6, 7]), mv = randomValues(rng, [7, 4]);
+    for (const activation of ["linear", "relu", "sigmoid"] as const) {
+      sameOnBothBackends(`fused matMul ${activation}`, () => [
+        tf.fused.matMul({
+          a: tf.tensor2d(av, [6, 7]),
+          b: tf.tensor2d(mv, [7, 4]),
+          bias: tf.tensor1d(bv.slice(0, 4)),
+          activation,
+        }),
+      ]);
+    }
+  },
 });

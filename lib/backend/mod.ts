@@ -3,5 +3,12 @@
  * (`registerWasmTrainingKernels`).
  * @module
  */
-export { type BackendName, BACKENDS, DEFAULT_BACKEND, initBackend } from "./backend.ts";
+export {
+  backendKnobs,
+  type BackendName,
+  BACKENDS,
+  DEFAULT_BACKEND,
+  initBackend,
+  threadsFromEnv,
+} from "./backend.ts";
 export { registerWasmTrainingKernels } from "./kernels.ts";
