@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_norm.ts";
 import { createRng } from "../random.ts";
 
 /** Options of {@link buildGenerator}. */
@@ -56,7 +57,7 @@ export function buildGenerator(opts: GeneratorOptions): tf.LayersModel {
     kernelInitializer: init(),
     name: `${name}_project`,
   }).apply(z) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn0` }).apply(
+  x = batchNormalization({ momentum: 0.9, name: `${name}_bn0` }).apply(
     x,
   ) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: `${name}_relu0` }).apply(x) as tf.SymbolicTensor;
@@ -72,7 +73,7 @@ export function buildGenerator(opts: GeneratorOptions): tf.LayersModel {
     kernelInitializer: init(),
     name: `${name}_deconv1`,
   }).apply(x) as tf.SymbolicTensor; // [batch, 14, 14, c2]
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn1` }).apply(
+  x = batchNormalization({ momentum: 0.9, name: `${name}_bn1` }).apply(
     x,
   ) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: `${name}_relu1` }).apply(x) as tf.SymbolicTensor;

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_norm.ts";
 import { createRng, type Rng } from "../random.ts";
 
 /** Options of {@link buildEncoder}. */
@@ -41,7 +42,7 @@ export function buildEncoder(opts: EncoderOptions): tf.LayersModel {
     }).apply(x) as tf.SymbolicTensor;
     // momentum 0.9 (PyTorch's default), not Keras' 0.99: the moving statistics must settle
     // within the few hundred steps a small labeled subset trains for.
-    x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn${i + 1}` })
+    x = batchNormalization({ momentum: 0.9, name: `${name}_bn${i + 1}` })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `${name}_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = i < 2

@@ -140,6 +140,16 @@ const SYMBOLS = {
     parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
     result: "i32",
   },
+  dnnl_batch_normalization_forward_desc_init: {
+    // desc, prop_kind, data_desc, epsilon, flags
+    parameters: ["buffer", "i32", "buffer", "f32", "u32"],
+    result: "i32",
+  },
+  dnnl_batch_normalization_backward_desc_init: {
+    // desc, prop_kind, diff_data_desc, data_desc, epsilon, flags
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "u32"],
+    result: "i32",
+  },
   dnnl_eltwise_forward_desc_init: {
     parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
     result: "i32",
@@ -188,7 +198,9 @@ const SYMBOLS = {
 type DnnlSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /** Enum values of the oneDNN 2.x C API. */
-export const PROP = { forwardTraining: 64, forwardInference: 96 } as const;
+export const PROP = { forwardTraining: 64, forwardInference: 96, backward: 128 } as const;
+/** Batch-normalization flags. */
+export const BN_FLAGS = { useGlobalStats: 1, useScale: 8, useShift: 16 } as const;
 /** Algorithm kinds. */
 export const ALG = {
   convDirect: 1,
@@ -212,6 +224,12 @@ export const ARG = {
   weights: 33,
   bias: 41,
   workspace: 64,
+  mean: 49,
+  variance: 50,
+  scale: 51,
+  shift: 52,
+  diffScale: 255,
+  diffShift: 256,
   diffSrc: 129,
   diffDst: 145,
   diffWeights: 161,

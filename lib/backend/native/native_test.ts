@@ -3,7 +3,12 @@
  * the default falls back to wasm with one line naming the library and its package; an explicit
  * BACKEND=native fails with that message; a library that loads but is not oneDNN 2.x is named.
  */
+import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals } from "../../_assert.ts";
+import { buildClassifier, buildEncoder } from "../../models/mod.ts";
+import { sparseCrossEntropy } from "../../train/fit.ts";
+import { initBackend } from "../backend.ts";
+import { registerNativeBackend } from "./mod.ts";
 
 const SCRIPT = `
 import { initBackend } from "${new URL("../backend.ts", import.meta.url).href}";
@@ -55,4 +60,44 @@ Deno.test("a shared library that loads but is not oneDNN 2.x is named, not a cra
     /ERROR=NativeUnavailable: libgomp\.so\.1 loads but lacks a oneDNN 2\.x symbol/.test(out),
     out,
   );
+});
+
+/** The reference encoder's loss and gradients after one training-mode pass on `backend`. */
+async function stepGradients(backend: string, batch: number) {
+  await initBackend(backend);
+  const model = buildClassifier(buildEncoder({ seed: 4 }), { seed: 4, numClasses: 10 });
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
+  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
+  const { value, grads } = tf.variableGrads(() =>
+    sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y)
+  );
+  const out = {
+    loss: (await value.data())[0],
+    grads: await Promise.all(Object.values(grads).map((g) => g.data() as Promise<Float32Array>)),
+  };
+  tf.dispose([value, x, y, ...Object.values(grads)]);
+  model.dispose();
+  await initBackend("wasm");
+  return out;
+}
+
+const nativeLoads = await registerNativeBackend().then(() => true, () => false);
+
+Deno.test({
+  name: "native: a training step's loss and gradients equal wasm's (≤ 1e-4), and repeat bitwise",
+  ignore: !nativeLoads,
+  async fn() {
+    const wasm = await stepGradients("wasm", 64);
+    const native = await stepGradients("native", 64);
+    assert(Math.abs(native.loss - wasm.loss) <= 1e-4, `loss ${native.loss} vs ${wasm.loss}`);
+    wasm.grads.forEach((w, i) => {
+      let err = 0;
+      for (let j = 0; j < w.length; j++) err = Math.max(err, Math.abs(native.grads[i][j] - w[j]));
+      assert(err <= 1e-4, `gradient ${i}: max |native − wasm| = ${err}`);
+    });
+    // Same thread count, same inputs: the same bits (oneDNN's reductions keep their order).
+    const again = await stepGradients("native", 64);
+    assertEquals(again.loss, native.loss);
+    again.grads.forEach((g, i) => assertEquals(Array.from(g), Array.from(native.grads[i])));
+  },
 });
