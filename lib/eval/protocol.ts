@@ -418,7 +418,7 @@ export function meanStd(values: number[]): { mean: number; std: number } {
 
 /**
  * Runs every method at every budget and seed; returns aggregated rows (in method order per
- * budget) and the raw runs. Frozen-feature methods run first, on this thread; methods that train
+ * budget; each with its seeds, per-seed scores and test-set size) and the raw runs. Frozen-feature methods run first, on this thread; methods that train
  * then run their cells side by side on a worker pool (`workers`, default `$SUITE_WORKERS` or 2;
  * 0 = inline, one at a time).
  */
@@ -570,9 +570,10 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
   for (const labelsPerClass of opts.budgets) {
     for (const method of methods) {
       for (const metric of metricsOf(method)) {
-        const scores = jobs
-          .filter((j) => j.method === method && j.labelsPerClass === labelsPerClass)
-          .map((j) => runs.get(j)!.scores[metric]);
+        const cells = jobs.filter((j) =>
+          j.method === method && j.labelsPerClass === labelsPerClass
+        );
+        const scores = cells.map((j) => runs.get(j)!.scores[metric]);
         rows.push({
           method: method.name,
           family: method.family,
@@ -580,6 +581,9 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
           metric,
           ...meanStd(scores),
           n: scores.length,
+          seeds: cells.map((j) => j.seed),
+          scores,
+          testImages: data.test.labels.length,
         });
       }
     }

@@ -58,6 +58,8 @@ Deno.test("runProtocol() gives every method the same subset per budget and seed"
   ]);
   assertEquals(rows[0].mean, 0.05);
   assertEquals(Math.round(rows[0].std * 1e6) / 1e6, 0.070711); // sample std of 0, 0.1
+  assertEquals([rows[0].seeds, rows[0].scores], [[0, 1], [0, 0.1]]); // kept per seed, aligned
+  assertEquals(rows[0].testImages, data.test.labels.length);
 });
 
 Deno.test("runProtocol() evaluates a deterministic method once with all labels", async () => {
@@ -70,6 +72,7 @@ Deno.test("runProtocol() evaluates a deterministic method once with all labels",
     workers: 0,
   });
   assertEquals(rows.map((r) => [r.method, r.n]), [["det", 1], ["sto", 3]]);
+  assertEquals(rows.map((r) => r.seeds), [[0], [0, 1, 2]]); // the one run's seed is recorded
   assertEquals(seen.get("det|all|0")!.length, 60);
 });
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { formatAccuracy } from "./describe.ts";
+import { describeComparison, pairedComparison } from "./paired.ts";
 import { loadResults, resultsDir } from "./save.ts";
 import type { ResultRow, Results } from "./schema.ts";
 
@@ -31,8 +32,10 @@ export async function findResults(
 
 /**
  * Markdown bullets, one per budget present in both: `method` of `rows` against `otherMethod` of
- * `other` ("at 10 labels/class: Jigsaw + linear probe 70.1 ± 1.0 % vs RotNet + linear probe
- * 67.1 ± 2.7 % (+3.0 points)"). Budgets missing on either side are skipped.
+ * `other`, paired by seed (same seed ⇒ same labelled subset in every notebook): "at 10
+ * labels/class: **Jigsaw + linear probe** 70.1 ± 1.0 % ties RotNet + linear probe 67.1 ± 2.7 %
+ * (+3.0 points, 95 % CI −0.4 … +6.1)" — "beats" only when the interval excludes zero. Budgets
+ * missing on either side are skipped.
  */
 export function describeAgainstOther(
   rows: ResultRow[],
@@ -49,10 +52,13 @@ export function describeAgainstOther(
       const budget = mine.labelsPerClass === "all"
         ? "with all labels"
         : `at ${mine.labelsPerClass} labels/class`;
-      const diff = (mine.mean - theirs.mean) * 100;
       lines.push(
-        `- ${budget}: **${method}** ${formatAccuracy(mine)} vs ${otherMethod} ` +
-          `${formatAccuracy(theirs)} (${diff >= 0 ? "+" : "−"}${Math.abs(diff).toFixed(1)} points)`,
+        `- ${budget}: **${method}** ${formatAccuracy(mine)} ` +
+          describeComparison(
+            pairedComparison(mine, theirs),
+            `${otherMethod} ${formatAccuracy(theirs)}`,
+            mine.metric,
+          ),
       );
     }
   }

@@ -21,8 +21,32 @@ Deno.test("describeAgainstOther() compares matching budgets and skips the others
     [{ method: "Jigsaw + linear probe", otherMethod: "RotNet + linear probe" }],
   );
   assertEquals(lines, [
-    "- at 10 labels/class: **Jigsaw + linear probe** 70.0 % vs RotNet + linear probe 67.1 % (+2.9 points)",
+    "- at 10 labels/class: **Jigsaw + linear probe** 70.0 % ties RotNet + linear probe 67.1 % " +
+    "(+2.9 points; no interval: fewer than 2 seeds)",
   ]);
+  const seeded = (method: string, scores: number[]): ResultRow => ({
+    ...row(method, 10, scores.reduce((s, v) => s + v, 0) / scores.length),
+    n: scores.length,
+    seeds: [0, 1, 2],
+    scores,
+  });
+  const pairs = [{ method: "Jigsaw + linear probe", otherMethod: "RotNet + linear probe" }];
+  const rot = { rows: [seeded("RotNet + linear probe", [0.66, 0.67, 0.68])] } as Results;
+  const [win] = describeAgainstOther(
+    [seeded("Jigsaw + linear probe", [0.7, 0.7, 0.71])],
+    rot,
+    pairs,
+  );
+  assertEquals(
+    win.includes("70.3 ± 0.0 % beats RotNet + linear probe 67.0 ± 0.0 % (+3.3 points, 95 % CI"),
+    true,
+  );
+  const [tie] = describeAgainstOther(
+    [seeded("Jigsaw + linear probe", [0.7, 0.64, 0.7])],
+    rot,
+    pairs,
+  );
+  assertEquals(tie.includes("ties RotNet"), true);
 });
 
 Deno.test("findResults() finds a saved notebook in the given directories, or returns null", async () => {

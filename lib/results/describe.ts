@@ -3,6 +3,7 @@
  * in the prose are always the numbers of the run.
  * @module
  */
+import { describeComparison, pairedComparison } from "./paired.ts";
 import type { LabelBudget, ResultRow } from "./schema.ts";
 
 /** "72.4 ± 1.3 %" (or "72.4 %" for a single run). */
@@ -32,9 +33,11 @@ export function comparisonTable(rows: ResultRow[]): Record<string, string>[] {
 }
 
 /**
- * For each budget: how `method` compares with the best row of each other family, as markdown
- * bullet points ("at 10 labels/class, RotNet + linear probe (71.2 %) beats the best supervised
- * row, … (65.0 %), by 6.2 points").
+ * For each budget: how `method` compares with the best row (highest mean) of each other family,
+ * as markdown bullet points. A difference is a win or a loss only when its paired 95 % bootstrap
+ * interval over seeds excludes zero (see lib/results/paired.ts), else the rows tie: "at 10
+ * labels/class, **RotNet + linear probe** (71.2 %) beats the best supervised row, … (65.0 %)
+ * (+6.2 points, 95 % CI +4.0 … +8.1)".
  */
 export function describeAgainstFamilies(rows: ResultRow[], method: string): string[] {
   const lines: string[] = [];
@@ -45,16 +48,16 @@ export function describeAgainstFamilies(rows: ResultRow[], method: string): stri
     const parts: string[] = [];
     for (const family of ["control", "unsupervised", "supervised", "self-supervised"] as const) {
       const others = rows.filter((r) =>
-        r.family === family && r.labelsPerClass === budget && r.method !== method
+        r.family === family && r.labelsPerClass === budget && r.method !== method &&
+        r.metric === mine.metric
       );
       if (!others.length) continue;
       const best = others.reduce((a, b) => (b.mean > a.mean ? b : a));
-      const diff = (mine.mean - best.mean) * 100;
-      const verb = Math.abs(diff) < 0.05 ? "ties" : diff > 0 ? "beats" : "loses to";
-      parts.push(
-        `${verb} the best ${family} row, ${best.method} (${formatAccuracy(best)})` +
-          (verb === "ties" ? "" : `, by ${Math.abs(diff).toFixed(1)} points`),
-      );
+      parts.push(describeComparison(
+        pairedComparison(mine, best),
+        `the best ${family} row, ${best.method} (${formatAccuracy(best)})`,
+        mine.metric,
+      ));
     }
     lines.push(`- ${label}, **${method}** (${formatAccuracy(mine)}) ${parts.join("; ")}.`);
   }

@@ -59,12 +59,33 @@ Deno.test("comparisonTable() has one record per method and a column per budget",
 Deno.test("describeAgainstFamilies() says where the method wins and loses", () => {
   const lines = describeAgainstFamilies(rows, "ssl");
   assertEquals(lines.length, 2);
+  // no per-seed scores: no interval, so even a 10-point gap is no win
   assertEquals(
-    lines[0].includes("beats the best supervised row, sup (60.0 ± 1.0 %), by 10.0 points"),
+    lines[0].includes(
+      "ties the best supervised row, sup (60.0 ± 1.0 %) " +
+        "(+10.0 points; no interval: fewer than 2 seeds)",
+    ),
     true,
   );
+  const seeded = (method: string, family: ResultRow["family"], scores: number[]): ResultRow => ({
+    ...row(method, family, 10, scores.reduce((s, v) => s + v, 0) / scores.length),
+    seeds: [0, 1, 2],
+    scores,
+  });
+  const [win] = describeAgainstFamilies([
+    seeded("ssl", "self-supervised", [0.7, 0.72, 0.71]),
+    seeded("sup", "supervised", [0.6, 0.61, 0.62]),
+    seeded("pixels", "control", [0.69, 0.73, 0.7]), // inside the noise
+  ], "ssl");
   assertEquals(
-    lines[1].includes("loses to the best supervised row, sup (90.0 ± 1.0 %), by 5.0 points"),
-    true,
+    win,
+    "- at 10 labels/class, **ssl** (71.0 ± 1.0 %) ties the best control row, pixels " +
+      "(70.7 ± 1.0 %) (+0.3 points, 95 % CI −1.0 … +1.0); beats the best supervised row, sup " +
+      "(61.0 ± 1.0 %) (+10.0 points, 95 % CI +9.0 … +11.0).",
   );
+  const [loss] = describeAgainstFamilies([
+    seeded("ssl", "self-supervised", [0.5, 0.52, 0.51]),
+    seeded("sup", "supervised", [0.6, 0.61, 0.62]),
+  ], "ssl");
+  assertEquals(loss.includes("loses to the best supervised row"), true);
 });

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { publishStaged } from "../_write.ts";
 import { datasetsUsed } from "../data/provenance.ts";
+import { withVersus } from "./paired.ts";
 import { type Results, validateResults } from "./schema.ts";
 
 /** `<repo>/results`, or `$RESULTS_DIR` when set (the tests point it at a temporary directory). */
@@ -36,9 +37,10 @@ export function gitSha(): string {
 export type RunResults = Omit<Results, "versions" | "gitSha" | "createdAt">;
 
 /**
- * Validates `results`, adds versions, git SHA, timestamp and the data read (see
- * `datasetsUsed`), and publishes `<dir>/<notebook>.json` together with the run's staged charts
- * (`showChart`'s `savePath`; see `publishStaged`): every file goes to a temporary file first and
+ * Validates `results`, adds each row's paired comparisons to its references (`versus`, see
+ * `withVersus`), the test-set size when every row has the same (`testImages`), versions, git SHA,
+ * timestamp and the data read (see `datasetsUsed`), and publishes `<dir>/<notebook>.json`
+ * together with the run's staged charts (`showChart`'s `savePath`; see `publishStaged`): every file goes to a temporary file first and
  * is renamed into place only when all are written, the JSON last — so a failed run never leaves a
  * half-written or emptied file, nor a new chart beside old results. Returns the path written.
  */
@@ -46,8 +48,13 @@ export async function saveResults(results: RunResults, opts: { dir?: string } = 
   string
 > {
   const data = results.data ?? datasetsUsed();
+  const rows = withVersus(results.rows);
+  const testSizes = new Set(rows.map((r) => r.testImages));
+  const testImages = testSizes.size === 1 ? [...testSizes][0] : undefined;
   const full: Results = {
     ...results,
+    rows,
+    ...(testImages !== undefined ? { testImages } : {}),
     ...(Object.keys(data).length ? { data } : {}),
     versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
     gitSha: gitSha(),

@@ -30,6 +30,50 @@ Deno.test("saveResults() writes a valid file with versions and git SHA", async (
   assertEquals([...Deno.readDirSync(dir)].length, 1); // no temp file left behind
 });
 
+Deno.test("saveResults() keeps per-seed scores, adds versus and testImages; old rows still load", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = (
+      method: string,
+      family: "control" | "supervised" | "self-supervised",
+      scores: number[],
+    ) => ({
+      method,
+      family,
+      labelsPerClass: 10,
+      metric: "accuracy",
+      mean: scores.reduce((s, v) => s + v, 0) / 3,
+      std: 0.01,
+      n: 3,
+      seeds: [0, 1, 2],
+      scores,
+      testImages: 300,
+    });
+    const results: RunResults = {
+      ...sample(),
+      seeds: [0, 1, 2],
+      rows: [
+        r("random encoder + linear probe", "control", [0.6, 0.61, 0.59]),
+        r("supervised (from scratch)", "supervised", [0.62, 0.75, 0.6]),
+        r("RotNet + linear probe", "self-supervised", [0.7, 0.72, 0.69]),
+      ],
+    };
+    const loaded = await loadResults(await saveResults(results, { dir }));
+    assertEquals(loaded.testImages, 300);
+    assertEquals(loaded.rows[2].scores, [0.7, 0.72, 0.69]);
+    assertEquals(loaded.rows[2].seeds, [0, 1, 2]);
+    assert(loaded.rows[2].versus!.random!.ci95![0] > 0);
+    assertEquals(loaded.rows[0].versus!.random, undefined);
+    // an older row (no scores, seeds, testImages): valid, versus without an interval
+    const old = await loadResults(await saveResults(sample(), { dir }));
+    assertEquals(old.testImages, undefined);
+    assertEquals(old.rows[0].versus, undefined);
+    assertEquals(old.rows[0].scores, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("saveResults() rejects a bad row and leaves the existing file untouched", async () => {
   const dir = await Deno.makeTempDir();
   const path = await saveResults(sample(), { dir });

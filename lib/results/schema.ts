@@ -20,6 +20,34 @@ export interface ResultRow {
   mean: number;
   std: number;
   n: number; // number of seeds aggregated
+  /** The seeds aggregated, in the order of `scores` (absent in older files). */
+  seeds?: number[];
+  /** The score of each seed, aligned with `seeds` (absent in older files). */
+  scores?: number[];
+  /** How many test items (images, documents) scored the row (absent in older files). */
+  testImages?: number;
+  /**
+   * The paired difference (this row − reference) to the untrained encoder (`random`) and to
+   * supervised from scratch (`supervised`) at the same budget, where those rows exist; added
+   * when the results are saved (lib/results/paired.ts).
+   */
+  versus?: Versus;
+}
+
+/**
+ * A paired difference `a − b` of two rows (a fraction, like the scores): `delta`, the difference of
+ * their means, and `ci95`, the 95 % bootstrap interval over seeds of the mean per-seed difference
+ * (null with fewer than 2 paired seeds: no interval, undecided).
+ */
+export interface Comparison {
+  delta: number;
+  ci95: [number, number] | null;
+}
+
+/** A row's comparisons to its reference rows (see `withVersus` in lib/results/paired.ts). */
+export interface Versus {
+  random?: Comparison;
+  supervised?: Comparison;
 }
 
 /** Which copy of a dataset a run read: its directory and the SHA-256 of each file read. */
@@ -43,6 +71,8 @@ export interface Results {
   config: Record<string, unknown>;
   pretext: Record<string, unknown>;
   rows: ResultRow[];
+  /** Test items that scored every row, when all rows agree (else see each row's `testImages`). */
+  testImages?: number;
   /** The data files the run read, by dataset name (e.g. "fashion-mnist"); absent in older files. */
   data?: Record<string, DatasetProvenance>;
 }
@@ -75,6 +105,28 @@ export function scoreProblem(metric: string, value: unknown, name = metric): str
   return null;
 }
 
+function isCount(x: unknown): boolean {
+  return typeof x === "number" && Number.isInteger(x) && x > 0;
+}
+
+function validateVersus(versus: unknown, where: string): void {
+  if (typeof versus !== "object" || versus === null) fail(where, "versus must be an object");
+  for (const [name, c] of Object.entries(versus)) {
+    const ok = (name === "random" || name === "supervised") && typeof c === "object" &&
+      c !== null && Number.isFinite(c.delta) &&
+      (c.ci95 === null ||
+        (Array.isArray(c.ci95) && c.ci95.length === 2 && c.ci95.every(Number.isFinite) &&
+          c.ci95[0] <= c.ci95[1]));
+    if (!ok) {
+      fail(
+        where,
+        `versus.${name} is ${JSON.stringify(c)}; versus has only random and supervised, each ` +
+          "{delta: number, ci95: [lo, hi] with lo ≤ hi, or null}",
+      );
+    }
+  }
+}
+
 /** Checks one row; throws naming the row, the field and the value. */
 export function validateRow(row: unknown, where = "row"): ResultRow {
   if (typeof row !== "object" || row === null) fail(where, "is not an object");
@@ -99,6 +151,24 @@ export function validateRow(row: unknown, where = "row"): ResultRow {
   if (typeof r.n !== "number" || !Number.isInteger(r.n) || r.n < 1) {
     fail(where, `n is ${JSON.stringify(r.n)}; it must be a positive integer`);
   }
+  if (r.seeds !== undefined) {
+    if (!Array.isArray(r.seeds) || r.seeds.length !== r.n || !r.seeds.every(Number.isInteger)) {
+      fail(where, `seeds is ${JSON.stringify(r.seeds)}; it must be n = ${r.n} integers`);
+    }
+  }
+  if (r.scores !== undefined) {
+    if (!Array.isArray(r.scores) || r.scores.length !== r.n) {
+      fail(where, `scores is ${JSON.stringify(r.scores)}; it must be n = ${r.n} numbers`);
+    }
+    r.scores.forEach((score, i) => {
+      const problem = scoreProblem(r.metric as string, score, `scores[${i}]`);
+      if (problem) fail(where, problem);
+    });
+  }
+  if (r.testImages !== undefined && !isCount(r.testImages)) {
+    fail(where, `testImages is ${JSON.stringify(r.testImages)}; it must be a positive integer`);
+  }
+  if (r.versus !== undefined) validateVersus(r.versus, where);
   return r as unknown as ResultRow;
 }
 
@@ -126,6 +196,9 @@ export function validateResults(value: unknown, source = "results"): Results {
     fail(source, `field "rows" must be a non-empty array`);
   }
   v.rows.forEach((row, i) => validateRow(row, `${source}: rows[${i}]`));
+  if (v.testImages !== undefined && !isCount(v.testImages)) {
+    fail(source, `field "testImages" must be a positive integer`);
+  }
   if (v.data !== undefined) {
     if (typeof v.data !== "object" || v.data === null) {
       fail(source, `field "data" must be an object`);

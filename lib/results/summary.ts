@@ -13,6 +13,7 @@
  */
 import { type CodeVersionStatus, codeVersionStatus } from "./code_version.ts";
 import { budgetsOf, formatAccuracy } from "./describe.ts";
+import { describeComparison, lowerIsBetter, pairedComparison } from "./paired.ts";
 import { loadResults } from "./save.ts";
 import { FAMILIES, type ResultRow, type Results } from "./schema.ts";
 import { downstreamTask, SUITE_NOTEBOOKS } from "./suite_map.ts";
@@ -215,13 +216,15 @@ export interface SuiteEntry {
 
 /**
  * The best self-supervised row against the best other row, at the smallest label budget and with
- * all labels: "10/class: RotNet + fine-tune 69.7 ± 1.2 % vs pixels + linear probe 68.8 ± 1.0 %".
+ * all labels, paired by seed ("beats" only when the 95 % interval excludes zero): "10/class:
+ * RotNet + fine-tune 69.7 ± 1.2 % ties pixels + linear probe 68.8 ± 1.0 % (+0.9 points, 95 % CI
+ * −0.5 … +2.1)".
  */
 export function headlineFinding(rows: readonly ResultRow[]): string {
   const metric = rows[0]?.metric;
-  const lowerIsBetter = /rmse|error|loss|perplexity/i.test(metric ?? "");
+  const lower = lowerIsBetter(metric ?? "");
   const pick = (xs: ResultRow[]) =>
-    xs.reduce((a, b) => ((lowerIsBetter ? b.mean < a.mean : b.mean > a.mean) ? b : a));
+    xs.reduce((a, b) => ((lower ? b.mean < a.mean : b.mean > a.mean) ? b : a));
   const budgets = budgetsOf([...rows]);
   const shown = [...new Set([budgets[0], budgets[budgets.length - 1]])];
   const parts: string[] = [];
@@ -231,10 +234,9 @@ export function headlineFinding(rows: readonly ResultRow[]): string {
     const others = here.filter((r) => r.family !== "self-supervised");
     if (!ssl.length || !others.length) continue;
     const a = pick(ssl), b = pick(others);
-    const wins = lowerIsBetter ? a.mean < b.mean : a.mean > b.mean;
     parts.push(
       `${budget === "all" ? "all labels" : `${budget}/class`}: ${a.method} ${formatMetric(a)} ` +
-        `${wins ? "beats" : "trails"} ${b.method} ${formatMetric(b)}`,
+        describeComparison(pairedComparison(a, b), `${b.method} ${formatMetric(b)}`, metric),
     );
   }
   return parts.join("; ");

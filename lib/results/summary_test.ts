@@ -89,8 +89,32 @@ Deno.test("leaderboards() keeps each metric apart; formatMetric() shows non-accu
 Deno.test("headlineFinding() compares the best self-supervised row with the best other one", () => {
   assertEquals(
     headlineFinding(rotation.rows),
-    "10/class: RotNet + linear probe 67.0 ± 1.0 % trails pixels + linear probe 69.0 ± 1.0 %; " +
-      "all labels: RotNet + linear probe 84.0 ± 1.0 % beats pixels + linear probe 83.0 ± 1.0 %",
+    "10/class: RotNet + linear probe 67.0 ± 1.0 % ties pixels + linear probe 69.0 ± 1.0 % " +
+      "(−2.0 points; no interval: fewer than 2 seeds); " +
+      "all labels: RotNet + linear probe 84.0 ± 1.0 % ties pixels + linear probe 83.0 ± 1.0 % " +
+      "(+1.0 points; no interval: fewer than 2 seeds)",
+  );
+  const seeded = (r: ResultRow, scores: number[]): ResultRow => ({
+    ...r,
+    seeds: [0, 1, 2],
+    scores,
+  });
+  assertEquals(
+    headlineFinding([
+      seeded(row("VICReg + linear probe", "self-supervised", 10, 0.839), [0.83, 0.85, 0.837]),
+      seeded(row("PCA-64 + linear probe", "unsupervised", 10, 0.838), [0.84, 0.835, 0.839]),
+      seeded(row("supervised (from scratch)", "supervised", 10, 0.8), [0.79, 0.8, 0.81]),
+    ]),
+    "10/class: VICReg + linear probe 83.9 ± 1.0 % ties PCA-64 + linear probe 83.8 ± 1.0 % " +
+      "(+0.1 points, 95 % CI −1.0 … +1.5)",
+  );
+  const [win] = headlineFinding([
+    seeded(row("VICReg + linear probe", "self-supervised", 10, 0.9), [0.89, 0.9, 0.91]),
+    seeded(row("PCA-64 + linear probe", "unsupervised", 10, 0.8), [0.79, 0.8, 0.81]),
+  ]).split(" (");
+  assertEquals(
+    win,
+    "10/class: VICReg + linear probe 90.0 ± 1.0 % beats PCA-64 + linear probe 80.0 ± 1.0 %",
   );
 });
 
