@@ -36,7 +36,7 @@ export function comparisonTable(rows: ResultRow[]): Record<string, string>[] {
  * For each budget: how `method` compares with the best row (highest mean) of each other family,
  * as markdown bullet points. A difference is a win or a loss only when its paired 95 % bootstrap
  * interval over seeds excludes zero (see lib/results/paired.ts), else the rows tie: "at 10
- * labels/class, **RotNet + linear probe** (71.2 %) beats the best supervised row, … (65.0 %)
+ * labels/class, **RotNet + linear probe** (71.2 %) beats the best supervised row, … at 65.0 %
  * (+6.2 points, 95 % CI +4.0 … +8.1)".
  */
 export function describeAgainstFamilies(rows: ResultRow[], method: string): string[] {
@@ -55,7 +55,7 @@ export function describeAgainstFamilies(rows: ResultRow[], method: string): stri
       const best = others.reduce((a, b) => (b.mean > a.mean ? b : a));
       parts.push(describeComparison(
         pairedComparison(mine, best),
-        `the best ${family} row, ${best.method} (${formatAccuracy(best)})`,
+        `the best ${family} row, ${best.method} at ${formatAccuracy(best)}`,
         mine.metric,
       ));
     }

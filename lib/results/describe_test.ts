@@ -62,7 +62,7 @@ Deno.test("describeAgainstFamilies() says where the method wins and loses", () =
   // no per-seed scores: no interval, so even a 10-point gap is no win
   assertEquals(
     lines[0].includes(
-      "ties the best supervised row, sup (60.0 ± 1.0 %) " +
+      "ties the best supervised row, sup at 60.0 ± 1.0 % " +
         "(+10.0 points; no interval: fewer than 2 seeds)",
     ),
     true,
@@ -80,8 +80,8 @@ Deno.test("describeAgainstFamilies() says where the method wins and loses", () =
   assertEquals(
     win,
     "- at 10 labels/class, **ssl** (71.0 ± 1.0 %) ties the best control row, pixels " +
-      "(70.7 ± 1.0 %) (+0.3 points, 95 % CI −1.0 … +1.0); beats the best supervised row, sup " +
-      "(61.0 ± 1.0 %) (+10.0 points, 95 % CI +9.0 … +11.0).",
+      "at 70.7 ± 1.0 % (+0.3 points, 95 % CI −1.0 … +1.0); beats the best supervised row, sup " +
+      "at 61.0 ± 1.0 % (+10.0 points, 95 % CI +9.0 … +11.0).",
   );
   const [loss] = describeAgainstFamilies([
     seeded("ssl", "self-supervised", [0.5, 0.52, 0.51]),
