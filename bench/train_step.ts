@@ -1,22 +1,30 @@
 /**
  * Benchmark: images/s of one training step (forward + backward + Adam) of the reference encoder
- * plus a 10-way softmax head, at batch 128 on 28×28×1 inputs, per tfjs backend. Prints JSON.
+ * plus a 10-way softmax head, at batch 128 on 28×28×1 inputs, per tfjs backend, side by side with
+ * PyTorch on the same network. Prints JSON.
  *
  * Model: lib/models' reference encoder + a linear 10-way head; the step is the one `fit` takes
  * (Adam, `optimizer.minimize` of softmax cross-entropy, BatchNorm in training mode).
  *
- * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--webgpu] [--batch 128] [--steps 8]
- * [--warmup 3] [--top 10]`. `--webgpu` adds Deno's WebGPU (on a GPU; without one, Mesa's software
- * adapter, which shows that it runs, not how fast a GPU is). `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and
- * 1 profiled step, ≈8 minutes at batch 128 (`--batch 16` for a quicker look). Warm-up matters on
+ * Usage: `deno run -A bench/train_step.ts [--cpu] [--only-cpu] [--webgpu] [--batch 128]
+ * [--steps 8] [--warmup 3] [--top 10] [--long 300] [--pool-seconds 15] [--no-pool]
+ * [--save bench/results/train_step.json]` (`--save`: also write the JSON there; the README's speed
+ * table is generated from that file by `deno task readme`). `--webgpu`
+ * adds Deno's WebGPU (on a GPU; without one, Mesa's software adapter, which shows that it runs,
+ * not how fast a GPU is). `--cpu` adds the pure-JS cpu backend: ≈0.5 image/s, so 1 timed and 1
+ * profiled step, ≈8 minutes at batch 128 (`--batch 16` for a quicker look). Warm-up matters on
  * wasm: V8 first runs wasm code in its baseline compiler and optimises hot functions later.
  *
- * Output: images/s from the median step (and from the mean and the best), peak RSS, and the
- * per-kernel times of one profiled step (`tf.profile`), the `--top` slowest first. `ceiling`: the
- * step's arithmetic (multiply-adds of the convolutions and the head, forward and backward), the
- * GFLOP/s each library's step reaches, wasm's float32 matmul speed on one thread (1024²: its
- * fastest kernel, XNNPACK on 128-bit SIMD), and the images/s the step would reach if every flop
- * ran at that speed — the most wasm can do on this machine, to set against PyTorch's images/s.
+ * Output: per backend (native at 1 and 2 threads, wasm) images/s from the median step (and from
+ * the mean and the best), peak RSS, and the per-kernel times of one profiled step (`tf.profile`),
+ * the `--top` slowest first. `pytorch`: PyTorch's step at 1 and 2 threads in its faster layout
+ * (bench/torch_reference.py); `goal`: native against PyTorch's best configuration; `ratio`: every
+ * pair. `pool`: two Workers × 1 native thread against one Worker × 2 threads, training
+ * independent models (what the protocol's pool does). `memory`: RSS and tensors over `--long`
+ * native steps. `ceiling`: the step's arithmetic (multiply-adds of the convolutions and the head,
+ * forward and backward), the GFLOP/s each library's step reaches, wasm's and oneDNN's float32
+ * matmul speed (1024²), and the images/s wasm's step would reach if every flop ran at its matmul
+ * speed.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -24,7 +32,8 @@ import { initBackend } from "../lib/backend/mod.ts";
 import { setNativeThreads } from "../lib/backend/native/mod.ts";
 import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { sparseCrossEntropy } from "../lib/train/fit.ts";
-import { intFlag } from "./_flags.ts";
+import { flag, intFlag } from "./_flags.ts";
+import { writeAtomic } from "../lib/_write.ts";
 
 /** Time of one kernel name, summed over one training step. */
 interface KernelTime {
@@ -184,7 +193,9 @@ async function wasmMatmulGflops(n = 1024, repeats = 20): Promise<number> {
 }
 
 /** The same step in PyTorch (bench/torch_reference.py), when a python3 with torch exists. */
-function torchReference(batch: number): { threads: number; imagesPerSec: number }[] | null {
+function torchReference(
+  batch: number,
+): { threads: number; layout: string; imagesPerSec: number }[] | null {
   const script = new URL("./torch_reference.py", import.meta.url).pathname;
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
@@ -221,8 +232,8 @@ async function nativeMatmulGflops(threads: number, n = 1024, repeats = 20): Prom
 }
 
 /**
- * Memory over a long run: `steps` native training steps, the RSS and tensor count after the first
- * tenth and at the end (flat: no leak in the kernels, their primitive caches or the FFI buffers).
+ * Memory over a long run: `steps` native training steps, the RSS and tensor count after each tenth
+ * (flat: no leak in the kernels, their primitive caches or the FFI buffers).
  */
 async function longRun(steps: number, batch: number) {
   await initBackend("native");
@@ -230,25 +241,32 @@ async function longRun(steps: number, batch: number) {
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
   const y = tf.randomUniform([batch], 0, 10, "int32", 8);
-  const sample = () => ({
-    rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
-    tensors: tf.memory().numTensors,
-  });
-  let early = sample();
-  for (let i = 0; i < steps; i++) {
+  // RSS moves by tens of MiB with the garbage collector's rhythm: a leak is a trend across the
+  // samples (each tenth of the run), not one sample above another.
+  const rssMiB: number[] = [], tensors: number[] = [];
+  for (let i = 1; i <= steps; i++) {
     const value = optimizer.minimize(
       () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
       true,
     )!;
     await value.data();
     value.dispose();
-    if (i === Math.floor(steps / 10)) early = sample();
+    if (i % Math.max(1, Math.floor(steps / 10)) === 0) {
+      rssMiB.push(Math.round(Deno.memoryUsage().rss / 2 ** 20));
+      tensors.push(tf.memory().numTensors);
+    }
   }
-  const end = sample();
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { steps, afterTenth: early, atEnd: end, rssGrowthMiB: end.rssMiB - early.rssMiB };
+  const half = Math.floor(rssMiB.length / 2);
+  return {
+    steps,
+    rssMiB,
+    tensors,
+    /** The largest RSS of the second half minus that of the first half. */
+    rssGrowthMiB: Math.max(...rssMiB.slice(half)) - Math.max(...rssMiB.slice(0, half)),
+  };
 }
 
 /**
@@ -311,11 +329,21 @@ if (import.meta.main) {
     results.push(await benchBackend("webgpu", { batch, warmup: 2, steps, top }));
   }
   const torch = torchReference(batch);
+  // PyTorch's best CPU configuration: the faster layout at the faster thread count.
+  const torchBest = torch?.reduce((a, b) => (b.imagesPerSec > a.imagesPerSec ? b : a));
+  const goal = torchBest
+    ? Object.fromEntries(
+      results.filter((r) => r.backend.startsWith("native")).map((r) => [
+        `${r.backend} / pytorch best (${torchBest.threads} thread(s), ${torchBest.layout})`,
+        Math.round((r.imagesPerSec / torchBest.imagesPerSec) * 100) / 100,
+      ]),
+    )
+    : null;
   const ratio = torch
     ? Object.fromEntries(
       results.flatMap((r) =>
         torch.map((t) => [
-          `${r.backend} / pytorch ${t.threads} thread(s)`,
+          `${r.backend} / pytorch ${t.threads} thread(s) ${t.layout}`,
           Math.round((r.imagesPerSec / t.imagesPerSec) * 100) / 100,
         ])
       ),
@@ -351,11 +379,25 @@ if (import.meta.main) {
       : null,
   };
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-  console.log(
-    JSON.stringify(
-      { bench: "train_step", load, results, pytorch: torch, ratio, pool, memory, ceiling },
-      null,
-      2,
-    ),
+  const cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "?";
+  const machine = { cpu, cores: navigator.hardwareConcurrency, date: new Date().toISOString() };
+  const text = JSON.stringify(
+    {
+      bench: "train_step",
+      machine,
+      load,
+      results,
+      pytorch: torch,
+      goal,
+      ratio,
+      pool,
+      memory,
+      ceiling,
+    },
+    null,
+    2,
   );
+  console.log(text);
+  const save = flag(args, "--save", "");
+  if (save) await writeAtomic(save, text + "\n");
 }

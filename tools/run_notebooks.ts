@@ -16,6 +16,7 @@
  * gone and does the same, and the kernel dies with the executor (see tools/execute_notebook.py).
  * @module
  */
+import { OVERVIEW_NOTEBOOKS } from "../lib/results/suite_map.ts";
 import { MODES, suiteMode } from "../lib/config/mode.ts";
 import { pruneRunCache } from "../lib/eval/run_cache.ts";
 
@@ -169,15 +170,13 @@ async function main(args: string[]): Promise<number> {
   const { outDir, all } = parsed;
   const paths = [...parsed.paths];
   if (all) {
-    for (
-      const entry of [...Deno.readDirSync(`${ROOT}/notebooks`)].sort((a, b) =>
-        a.name.localeCompare(b.name)
-      )
-    ) {
-      if (entry.name.endsWith(".ipynb") && !entry.name.endsWith(".failed.ipynb")) {
-        paths.push(`${ROOT}/notebooks/${entry.name}`);
-      }
-    }
+    // The overviews (00_paradigms, 99_summary) read the other notebooks' results and wall times:
+    // they run last, in that order, so they show this run's numbers.
+    const overview = (name: string) => OVERVIEW_NOTEBOOKS.indexOf(name.replace(/\.ipynb$/, ""));
+    const names = [...Deno.readDirSync(`${ROOT}/notebooks`)].map((e) => e.name)
+      .filter((n) => n.endsWith(".ipynb") && !n.endsWith(".failed.ipynb"))
+      .sort((a, b) => overview(a) - overview(b) || a.localeCompare(b));
+    for (const name of names) paths.push(`${ROOT}/notebooks/${name}`);
   }
   let mode: string;
   try {
