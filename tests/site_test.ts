@@ -1,34 +1,73 @@
 /**
- * The static site in a real browser: builds it from the committed notebooks and results into a
- * temporary directory, serves it on 127.0.0.1, opens every page in Debian's headless Chromium
- * (installed by bin/setup), and asserts that no image is broken and that each notebook page shows
- * all of its charts. Saves a screenshot of the index (its path is printed).
+ * The static site as a reader sees it, in a real browser: builds it from the committed notebooks
+ * and results into a temporary directory, serves it on 127.0.0.1, opens every page in Debian's
+ * headless Chromium (installed by bin/setup) and checks that the index's first screen holds the
+ * findings, every chart draws (live Vega-Lite with no Vega warning, or an image that loads),
+ * legends are not cut ("…N entries", "…" labels), navigation links resolve, the console has no
+ * errors, no script comes from file:/// or another host, and each page has the viewport tag.
+ * Saves a screenshot of the index (its path is printed).
  */
 import { assert, assertEquals } from "../lib/_assert.ts";
 import { buildSite } from "../tools/build_site.ts";
 import { launchChromium } from "../tools/chromium.ts";
 import { serveDirectory } from "../tools/serve_static.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-/** Waits for every image, then reports each one's natural size. */
-const IMAGES = `(async () => {
+/** Waits for the charts (site.js sets siteChartsDone) and the images, then reports the page. */
+const INSPECT = `(async () => {
+  const start = Date.now();
+  while (!window.siteChartsDone && Date.now() - start < 20000) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const images = [...document.images];
   await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
     img.addEventListener("load", done); img.addEventListener("error", done);
   })));
-  return images.map((img) => ({ src: img.src.slice(0, 80), width: img.naturalWidth, height: img.naturalHeight }));
+  const figures = [...document.querySelectorAll("figure.chart")];
+  return {
+    chartsDone: !!window.siteChartsDone,
+    warnings: window.siteWarnings ?? [],
+    viewport: document.querySelector("meta[name=viewport]")?.getAttribute("content") ?? "",
+    scripts: [...document.scripts].map((s) => s.getAttribute("src")).filter(Boolean),
+    broken: images.filter((img) => !(img.naturalWidth > 0)).map((img) => img.src.slice(0, 80)),
+    drawn: figures.filter((f) =>
+      f.dataset.rendered === "ok" ? !!f.querySelector("svg")
+        : [...f.querySelectorAll("img")].some((img) => img.naturalWidth > 0)
+    ).length,
+    failed: figures.filter((f) => f.dataset.rendered === "error").length,
+    legendLabels: [...document.querySelectorAll(".role-legend-label text")].map((t) => t.textContent),
+    links: [...document.querySelectorAll("a[href]")].filter((a) => !a.closest(".vega-embed"))
+      .map((a) => a.getAttribute("href")),
+    ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
+    findingsTop: (() => {
+      const f = document.querySelector("#findings");
+      return f ? f.getBoundingClientRect().top + window.scrollY : null;
+    })(),
+    findingsText: document.querySelector("#findings")?.textContent ?? "",
+    summaryBox: !!document.querySelector(".summary-box"),
+    wideOverflow: document.documentElement.scrollWidth > window.innerWidth + 1,
+  };
 })()`;
 
-function executed(notebook: string): boolean {
-  const nb = JSON.parse(Deno.readTextFileSync(`${ROOT}notebooks/${notebook}.ipynb`)) as {
-    cells: { cell_type: string; execution_count?: number | null }[];
-  };
-  return nb.cells.some((c) => c.cell_type === "code" && c.execution_count != null);
+interface Inspection {
+  chartsDone: boolean;
+  warnings: string[];
+  viewport: string;
+  scripts: string[];
+  broken: string[];
+  drawn: number;
+  failed: number;
+  legendLabels: string[];
+  links: string[];
+  ids: string[];
+  findingsTop: number | null;
+  findingsText: string;
+  summaryBox: boolean;
+  wideOverflow: boolean;
 }
 
 Deno.test({
-  name: "site: every page opens in headless Chromium with no broken images and all its charts",
+  name:
+    "site: every page reads right in headless Chromium (findings first, charts, legends, links)",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -36,37 +75,75 @@ Deno.test({
     const manifest = await buildSite(out);
     assert(manifest.pages.length >= 1, "at least one notebook page");
     const server = serveDirectory(out);
-    const browser = await launchChromium({ timeoutMs: 30_000 });
+    const browser = await launchChromium({ timeoutMs: 60_000 });
     try {
       await new Promise((r) => setTimeout(r, 0)); // the server's URL is known once it listens
       const page = await browser.newPage({ width: 1200, height: 900 });
+      const files = new Set(manifest.pages.map((p) => p.html).concat("index.html"));
       const targets = [
         { name: "index.html", charts: manifest.indexCharts },
-        ...manifest.pages.map((p) => ({ name: p.html, charts: p.charts, notebook: p.notebook })),
+        ...manifest.pages.map((p) => ({ name: p.html, charts: p.charts })),
       ];
       for (const target of targets) {
         await page.goto(`${server.url}${target.name}`);
-        const images = await page.evaluate<{ src: string; width: number }[]>(IMAGES);
-        const broken = images.filter((img) => !(img.width > 0));
-        assertEquals(broken, [], `${target.name}: broken images`);
-        assert(
-          images.length >= target.charts,
-          `${target.name}: ${images.length} image(s) shown, ${target.charts} chart(s) expected`,
-        );
-        if ("notebook" in target && target.notebook && executed(target.notebook)) {
+        const r = await page.evaluate<Inspection>(INSPECT);
+        const where = target.name;
+        assert(r.chartsDone, `${where}: the charts finished drawing`);
+        assert(r.viewport.includes("width=device-width"), `${where}: viewport tag`);
+        for (const src of r.scripts) {
           assert(
-            target.charts >= 1,
-            `${target.name}: an executed notebook shows at least one chart`,
+            !/^(file:|https?:|\/\/)/.test(src),
+            `${where}: script from outside the site: ${src}`,
           );
         }
+        assertEquals(r.broken, [], `${where}: broken images`);
+        assertEquals(r.failed, 0, `${where}: charts that failed to draw`);
+        assertEquals(r.warnings, [], `${where}: Vega warnings or chart errors`);
+        assertEquals(page.messages(), [], `${where}: console errors, warnings or failed requests`);
+        assert(
+          r.drawn >= target.charts,
+          `${where}: ${r.drawn} chart(s) drawn, ${target.charts} expected`,
+        );
+        const cut = r.legendLabels.filter((t) => /…|\bentries\b/.test(t));
+        assertEquals(cut, [], `${where}: cut legend labels`);
+        for (const href of r.links) {
+          if (href.startsWith("#")) {
+            assert(r.ids.includes(href.slice(1)), `${where}: link ${href} has no target`);
+          } else {
+            assert(!/^(file:|\/)/.test(href), `${where}: absolute link ${href}`);
+            if (!/^https?:/.test(href)) {
+              assert(files.has(href.split("#")[0]), `${where}: link ${href} leads nowhere`);
+            }
+          }
+        }
+        if (where !== "index.html") {
+          const stem = where.replace(/\.html$/, "");
+          const i = manifest.pages.findIndex((p) => p.notebook === stem);
+          assert(r.links.includes("index.html"), `${where}: links to the index`);
+          if (i > 0) assert(r.links.includes(manifest.pages[i - 1].html), `${where}: previous`);
+          if (i + 1 < manifest.pages.length) {
+            assert(r.links.includes(manifest.pages[i + 1].html), `${where}: next`);
+          }
+        } else {
+          assert(r.findingsTop !== null, "index: has the findings");
+          assert(
+            r.findingsTop! < 900,
+            `index: findings start at ${r.findingsTop} px, not on screen 1`,
+          );
+          assert(/labels\/class/.test(r.findingsText), "index: findings name the label budgets");
+          assert(/95 %/.test(r.findingsText), "index: findings state the interval");
+          for (const p of manifest.pages) assert(r.links.includes(p.html), `index links ${p.html}`);
+        }
+      }
+      // A narrow screen: the pages fit (tables scroll inside their wrapper).
+      const narrow = await browser.newPage({ width: 420, height: 900 });
+      for (const name of ["index.html", manifest.pages[manifest.pages.length > 2 ? 2 : 0].html]) {
+        await narrow.goto(`${server.url}${name}`);
+        const r = await narrow.evaluate<Inspection>(INSPECT);
+        assert(!r.wideOverflow, `${name}: wider than a 420 px screen`);
       }
       await page.goto(`${server.url}index.html`);
-      const title = await page.evaluate<string>("document.querySelector('h1')?.textContent ?? ''");
-      assert(title.includes("Self-supervised"), `index title: ${title}`);
-      const links = await page.evaluate<string[]>(
-        "[...document.querySelectorAll('a')].map((a) => a.getAttribute('href'))",
-      );
-      for (const p of manifest.pages) assert(links.includes(p.html), `index links to ${p.html}`);
+      await page.evaluate(INSPECT);
       const png = await page.screenshot();
       assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
       const shot = await Deno.makeTempFile({ prefix: "site-index-", suffix: ".png" });

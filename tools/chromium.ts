@@ -28,6 +28,11 @@ export interface BrowserPage {
   evaluate<T>(expression: string): Promise<T>;
   /** A PNG of the whole page. */
   screenshot(): Promise<Uint8Array>;
+  /**
+   * Console errors and warnings, uncaught exceptions and failed requests since the last `goto`
+   * (e.g. "error: Uncaught TypeError: …", "warning: WARN …", "network: … 404").
+   */
+  messages(): string[];
 }
 
 /** A running headless Chromium. */
@@ -122,7 +127,8 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
   );
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const listeners: ((msg: { method: string; sessionId?: string }) => void)[] = [];
+  type Message = { method: string; sessionId?: string; params?: Record<string, unknown> };
+  const listeners: ((msg: Message) => void)[] = [];
   socket.onmessage = (event) => {
     const msg = JSON.parse(event.data as string);
     if (msg.id !== undefined) {
@@ -144,7 +150,7 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
     );
   const once = (method: string, sessionId: string) =>
     new Promise<void>((resolve) => {
-      const listener = (msg: { method: string; sessionId?: string }) => {
+      const listener = (msg: Message) => {
         if (msg.method === method && msg.sessionId === sessionId) {
           listeners.splice(listeners.indexOf(listener), 1);
           resolve();
@@ -163,6 +169,25 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
         flatten: true,
       });
       await send("Page.enable", {}, sessionId);
+      await send("Runtime.enable", {}, sessionId);
+      await send("Log.enable", {}, sessionId);
+      let messages: string[] = [];
+      listeners.push((msg) => {
+        if (msg.sessionId !== sessionId || !msg.params) return;
+        // deno-lint-ignore no-explicit-any
+        const p = msg.params as Record<string, any>;
+        if (msg.method === "Runtime.consoleAPICalled" && /^(error|warning|assert)$/.test(p.type)) {
+          const text = (p.args ?? []).map((a: { value?: unknown; description?: string }) =>
+            a.value ?? a.description ?? ""
+          ).join(" ");
+          messages.push(`${p.type}: ${text}`);
+        } else if (msg.method === "Runtime.exceptionThrown") {
+          const d = p.exceptionDetails ?? {};
+          messages.push(`error: ${d.exception?.description ?? d.text ?? "exception"}`);
+        } else if (msg.method === "Log.entryAdded" && /error|warning/.test(p.entry?.level)) {
+          messages.push(`${p.entry.source}: ${p.entry.text} ${p.entry.url ?? ""}`.trim());
+        }
+      });
       await send("Emulation.setDeviceMetricsOverride", {
         width: pageOpts.width ?? 1200,
         height: pageOpts.height ?? 900,
@@ -171,6 +196,7 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
       }, sessionId);
       return {
         async goto(url) {
+          messages = [];
           const loaded = once("Page.loadEventFired", sessionId);
           const result = await send<{ errorText?: string }>("Page.navigate", { url }, sessionId);
           if (result.errorText) {
@@ -187,6 +213,7 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
           if (r.exceptionDetails) throw new Error(`Chromium: ${r.exceptionDetails.text}`);
           return r.result.value;
         },
+        messages: () => [...messages],
         async screenshot() {
           const { data } = await send<{ data: string }>("Page.captureScreenshot", {
             format: "png",

@@ -101,6 +101,7 @@ export function pageShell(title: string, body: string, nav?: Nav): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escape(title)}</title>
 <link rel="stylesheet" href="assets/site.css">
 ${SCRIPTS.map((s) => `<script src="${s}"></script>`).join("\n")}

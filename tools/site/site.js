@@ -1,12 +1,12 @@
 // Renders every Vega-Lite chart of a page with vega-embed (served from the site's assets/), with
-// tooltips; warnings and errors are kept in window.siteWarnings (the browser test reads them) and
+// tooltips; warnings and errors are kept in globalThis.siteWarnings (the browser test reads them) and
 // shown under the chart. The PNG in <noscript> is the fallback without JavaScript.
-window.siteWarnings = [];
-window.siteChartsDone = false;
+globalThis.siteWarnings = [];
+globalThis.siteChartsDone = false;
 (function () {
   const warn = console.warn.bind(console);
   console.warn = (...args) => {
-    window.siteWarnings.push(args.map(String).join(" "));
+    globalThis.siteWarnings.push(args.map(String).join(" "));
     warn(...args);
   };
 })();
@@ -24,11 +24,11 @@ async function renderCharts() {
       el.dataset.rendered = "ok";
     } catch (e) {
       el.dataset.rendered = "error";
-      window.siteWarnings.push(`chart failed: ${e && e.message}`);
+      globalThis.siteWarnings.push(`chart failed: ${e && e.message}`);
       target.textContent = `This chart could not be drawn: ${e && e.message}`;
     }
   }));
-  window.siteChartsDone = true;
+  globalThis.siteChartsDone = true;
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", renderCharts);
 else renderCharts();
