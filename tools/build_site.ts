@@ -104,7 +104,19 @@ function npmFile(name: string, version: string, file: string): string {
 async function copyAssets(outDir: string): Promise<void> {
   await Deno.mkdir(`${outDir}/assets`, { recursive: true });
   for (const [name, version, file] of BROWSER_BUILDS) {
-    await Deno.copyFile(npmFile(name, version, file), `${outDir}/assets/${name}.min.js`);
+    let path: string;
+    try {
+      path = npmFile(name, version, file);
+    } catch {
+      // Not fetched yet (vega-embed is used only by the browser): let Deno fetch it once.
+      await new Deno.Command(Deno.execPath(), {
+        args: ["cache", `npm:${name}@${version}`],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      path = npmFile(name, version, file);
+    }
+    await Deno.copyFile(path, `${outDir}/assets/${name}.min.js`);
   }
   const here = dirname(fileURLToPath(import.meta.url));
   for (const f of ["site.css", "site.js"]) {
