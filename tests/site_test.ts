@@ -5,7 +5,7 @@
  * findings, every chart draws (live Vega-Lite with no Vega warning, or an image that loads),
  * legends are not cut ("…N entries", "…" labels), navigation links resolve, the console has no
  * errors, no script comes from file:/// or another host, and each page has the viewport tag.
- * Saves a screenshot of the index (its path is printed).
+ * Saves a screenshot of the index's first screen (its path is printed).
  */
 import { assert, assertEquals } from "../lib/_assert.ts";
 import { buildSite } from "../tools/build_site.ts";
@@ -43,10 +43,22 @@ const INSPECT = `(async () => {
       return f ? f.getBoundingClientRect().top + window.scrollY : null;
     })(),
     findingsText: document.querySelector("#findings")?.textContent ?? "",
-    summaryBox: !!document.querySelector(".summary-box"),
+    summaryTop: (() => {
+      const f = document.querySelector(".summary-box");
+      return f ? f.getBoundingClientRect().top + window.scrollY : null;
+    })(),
     wideOverflow: document.documentElement.scrollWidth > window.innerWidth + 1,
   };
 })()`;
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const hasResults = (stem: string): boolean => {
+  try {
+    return Deno.statSync(`${ROOT}results/${stem}.json`).isFile;
+  } catch {
+    return false;
+  }
+};
 
 interface Inspection {
   chartsDone: boolean;
@@ -61,7 +73,7 @@ interface Inspection {
   ids: string[];
   findingsTop: number | null;
   findingsText: string;
-  summaryBox: boolean;
+  summaryTop: number | null;
   wideOverflow: boolean;
 }
 
@@ -120,6 +132,13 @@ Deno.test({
           const stem = where.replace(/\.html$/, "");
           const i = manifest.pages.findIndex((p) => p.notebook === stem);
           assert(r.links.includes("index.html"), `${where}: links to the index`);
+          if (hasResults(stem)) {
+            assert(r.summaryTop !== null, `${where}: a summary box (verdict and results table)`);
+            assert(
+              r.summaryTop! < 900,
+              `${where}: summary box at ${r.summaryTop} px, not screen 1`,
+            );
+          }
           if (i > 0) assert(r.links.includes(manifest.pages[i - 1].html), `${where}: previous`);
           if (i + 1 < manifest.pages.length) {
             assert(r.links.includes(manifest.pages[i + 1].html), `${where}: next`);
@@ -144,7 +163,7 @@ Deno.test({
       }
       await page.goto(`${server.url}index.html`);
       await page.evaluate(INSPECT);
-      const png = await page.screenshot();
+      const png = await page.screenshot({ fullPage: false }); // the first screen: the findings
       assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
       const shot = await Deno.makeTempFile({ prefix: "site-index-", suffix: ".png" });
       await Deno.writeFile(shot, png);

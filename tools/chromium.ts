@@ -26,8 +26,8 @@ export interface BrowserPage {
   goto(url: string): Promise<void>;
   /** Evaluates an expression (promises awaited) and returns its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
-  /** A PNG of the whole page. */
-  screenshot(): Promise<Uint8Array>;
+  /** A PNG of the whole page, or of the first screen only with `{ fullPage: false }`. */
+  screenshot(opts?: { fullPage?: boolean }): Promise<Uint8Array>;
   /**
    * Console errors and warnings, uncaught exceptions and failed requests since the last `goto`
    * (e.g. "error: Uncaught TypeError: …", "warning: WARN …", "network: … 404").
@@ -214,10 +214,10 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
           return r.result.value;
         },
         messages: () => [...messages],
-        async screenshot() {
+        async screenshot(shotOpts = {}) {
           const { data } = await send<{ data: string }>("Page.captureScreenshot", {
             format: "png",
-            captureBeyondViewport: true,
+            captureBeyondViewport: shotOpts.fullPage ?? true,
           }, sessionId);
           return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
         },
