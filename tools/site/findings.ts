@@ -225,19 +225,22 @@ export function findings(points: readonly DotPoint[]): string[] {
       if (!here.length) continue;
       const reference = here[0].reference;
       const count = (v: string) => here.filter((p) => p.verdict === v).length;
-      const best = here.reduce((a, b) => (b.delta > a.delta ? b : a));
+      // Name the largest win when there is one, else the largest difference.
+      const winners = here.filter((p) => p.verdict === "beats");
+      const best = (winners.length ? winners : here).reduce((a, b) => (b.delta > a.delta ? b : a));
       const noInterval = count("ties (no interval)");
       const ci = best.lo === null
-        ? "no interval"
-        : `95 % CI ${best.lo.toFixed(1)} … ${best.hi!.toFixed(1)}`;
+        ? "no interval, so it counts as a tie"
+        : `95 % CI ${best.lo.toFixed(1)} … ${best.hi!.toFixed(1)}: ${best.verdict}`;
       out.push(
         `<li><b>${escape(task)}, ${budget} labels/class:</b> of ${here.length} self-supervised ` +
           `read-outs, <span class="beats">${count("beats")} beat</span> the ${reference}, ` +
           `<span class="ties">${count("ties") + noInterval} tie</span>` +
           (noInterval ? ` (${noInterval} without an interval)` : "") +
-          `, <span class="loses">${count("loses to")} lose to it</span>. Largest difference: ` +
+          `, <span class="loses">${count("loses to")} lose to it</span>. ` +
+          `${winners.length ? "Largest win" : "Largest difference"}: ` +
           `${escape(best.method)} (${escape(best.pretext)}) ${best.delta >= 0 ? "+" : "−"}` +
-          `${Math.abs(best.delta).toFixed(1)} points (${ci}): ${escape(best.verdict)}.</li>`,
+          `${Math.abs(best.delta).toFixed(1)} points (${escape(ci)}).</li>`,
       );
     }
   }
