@@ -7,7 +7,8 @@
  * index/previous/next links). vega, vega-lite and vega-embed are served from the site's assets/
  * (copied from the npm packages), never from a CDN.
  *
- *   deno task site                 # → site/ (git-ignored); serve it, e.g. deno run -A tools/serve_static.ts
+ *   deno task site                 # → site/ (git-ignored)
+ *   deno run -A tools/serve_static.ts site   # → http://127.0.0.1:8000/ (or open site/index.html)
  *   deno task site --out /tmp/s    # elsewhere
  * @module
  */

@@ -58,3 +58,18 @@ export function serveDirectory(dir: string, opts: { port?: number } = {}): Stati
     close: () => server.shutdown(),
   };
 }
+
+if (import.meta.main) {
+  // deno run -A tools/serve_static.ts [dir=site] [--port N]
+  const i = Deno.args.indexOf("--port");
+  const port = i >= 0 ? Number(Deno.args[i + 1]) : 8000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be an integer in 0..65535, got ${Deno.args[i + 1]}`);
+  }
+  const dir = Deno.args.find((a, j) => !a.startsWith("--") && Deno.args[j - 1] !== "--port") ??
+    "site";
+  if (!Deno.statSync(dir).isDirectory) throw new Error(`${dir} is not a directory`);
+  const server = serveDirectory(Deno.realPathSync(dir), { port });
+  await new Promise((r) => setTimeout(r, 50));
+  console.error(`serving ${dir} at ${server.url} (Ctrl-C stops)`);
+}
