@@ -1,11 +1,22 @@
 import { assertEquals } from "../lib/_assert.ts";
-import { loadAllResults, resultsBlock, withResults } from "../tools/readme_results.ts";
+import {
+  loadAllResults,
+  loadBench,
+  resultsBlock,
+  withResults,
+  withSpeed,
+} from "../tools/readme_results.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 Deno.test("README.md's results block matches results/ (regenerate with deno task readme)", async () => {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
   assertEquals(withResults(readme, resultsBlock(await loadAllResults())), readme);
+});
+
+Deno.test("README.md's speed block matches bench/results/train_step.json (deno task readme)", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  assertEquals(withSpeed(readme, await loadBench()), readme);
 });
 
 Deno.test("README.md gives the two commands and how to add a notebook", async () => {
