@@ -252,6 +252,9 @@ async function longRun(steps: number, batch: number) {
     await value.data();
     value.dispose();
     if (i % Math.max(1, Math.floor(steps / 10)) === 0) {
+      // A full collection first (deno task bench passes --expose-gc), so the samples show what
+      // stays alive rather than where the collector happened to be.
+      (globalThis as { gc?: () => void }).gc?.();
       rssMiB.push(Math.round(Deno.memoryUsage().rss / 2 ** 20));
       tensors.push(tf.memory().numTensors);
     }
