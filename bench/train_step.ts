@@ -76,6 +76,33 @@ interface BenchOptions {
   top: number;
 }
 
+/**
+ * The reference training step on the active backend: a seeded classifier, Adam, and a fixed
+ * pseudo-random batch (the timing does not depend on the values). `step()` returns the loss.
+ */
+export function referenceStep(batch: number, seed = 1) {
+  const model = buildClassifier(buildEncoder({ seed }), { seed, numClasses: 10 });
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
+  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
+  return {
+    async step(): Promise<number> {
+      const value = optimizer.minimize(
+        () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
+        true,
+      )!;
+      const loss = (await value.data())[0];
+      value.dispose();
+      return loss;
+    },
+    dispose(): void {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
 async function benchBackend(
   name: string,
   { batch, warmup, steps, top }: BenchOptions,
@@ -83,20 +110,11 @@ async function benchBackend(
 ): Promise<BackendResult> {
   await initBackend(name);
   if (threads != null) setNativeThreads(threads);
-  const model = buildClassifier(buildEncoder({ seed: 1 }), { seed: 1, numClasses: 10 });
-  const optimizer = tf.train.adam(1e-3);
-  // Fixed pseudo-random batch: the timing does not depend on the values.
-  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
-  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
+  const reference = referenceStep(batch);
   let peakRss = Deno.memoryUsage().rss;
   let loss = NaN;
   const step = async () => {
-    const value = optimizer.minimize(
-      () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
-      true,
-    )!;
-    loss = (await value.data())[0];
-    value.dispose();
+    loss = await reference.step();
     peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
   };
 
@@ -127,9 +145,7 @@ async function benchBackend(
   const kernels = [...byKernel.values()].sort((a, b) => b.ms - a.ms);
   const round = (v: number) => Math.round(v * 100) / 100;
 
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  model.dispose();
+  reference.dispose();
   return {
     backend: threads == null ? name : `${name} (${threads} thread${threads > 1 ? "s" : ""})`,
     batch,
@@ -172,9 +188,13 @@ export function trainingFlopsPerImage(model: tf.LayersModel): number {
   return total;
 }
 
-/** wasm's float32 matmul, 1024² on one thread: GFLOP/s, the best of three rounds of 20. */
-async function wasmMatmulGflops(n = 1024, repeats = 20): Promise<number> {
-  await initBackend("wasm");
+/**
+ * Float32 matmul speed, 1024² on `backend` (wasm: XNNPACK on one thread; native: oneDNN's
+ * `dnnl_sgemm` on `threads` threads): GFLOP/s, the best of three rounds of 20.
+ */
+async function matmulGflops(backend: string, threads?: number, n = 1024, repeats = 20) {
+  await initBackend(backend);
+  if (threads != null) setNativeThreads(threads);
   const [a, b] = [tf.randomUniform([n, n], 0, 1, "float32", 1), tf.randomUniform([n, n])];
   const multiply = async () => {
     const c = tf.matMul(a, b);
@@ -210,47 +230,18 @@ function torchReference(
   return null;
 }
 
-/** oneDNN's sgemm (dnnl_sgemm through FFI), 1024² on `threads` threads: GFLOP/s, best of three. */
-async function nativeMatmulGflops(threads: number, n = 1024, repeats = 20): Promise<number> {
-  await initBackend("native");
-  setNativeThreads(threads);
-  const [a, b] = [tf.randomUniform([n, n], 0, 1, "float32", 1), tf.randomUniform([n, n])];
-  const multiply = async () => {
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-  };
-  for (let i = 0; i < 3; i++) await multiply();
-  let best = 0;
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    for (let i = 0; i < repeats; i++) await multiply();
-    best = Math.max(best, (2 * n ** 3 * repeats) / ((performance.now() - t0) / 1000) / 1e9);
-  }
-  tf.dispose([a, b]);
-  return Math.round(best * 10) / 10;
-}
-
 /**
  * Memory over a long run: `steps` native training steps, the RSS and tensor count after each tenth
  * (flat: no leak in the kernels, their primitive caches or the FFI buffers).
  */
 async function longRun(steps: number, batch: number) {
   await initBackend("native");
-  const model = buildClassifier(buildEncoder({ seed: 3 }), { seed: 3, numClasses: 10 });
-  const optimizer = tf.train.adam(1e-3);
-  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, "float32", 7);
-  const y = tf.randomUniform([batch], 0, 10, "int32", 8);
+  const reference = referenceStep(batch, 3);
   // RSS moves by tens of MiB with the garbage collector's rhythm: a leak is a trend across the
   // samples (each tenth of the run), not one sample above another.
   const rssMiB: number[] = [], tensors: number[] = [];
   for (let i = 1; i <= steps; i++) {
-    const value = optimizer.minimize(
-      () => sparseCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
-      true,
-    )!;
-    await value.data();
-    value.dispose();
+    await reference.step();
     if (i % Math.max(1, Math.floor(steps / 10)) === 0) {
       // A full collection first (deno task bench passes --expose-gc), so the samples show what
       // stays alive rather than where the collector happened to be.
@@ -259,9 +250,7 @@ async function longRun(steps: number, batch: number) {
       tensors.push(tf.memory().numTensors);
     }
   }
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  model.dispose();
+  reference.dispose();
   const half = Math.floor(rssMiB.length / 2);
   return {
     steps,
@@ -308,13 +297,13 @@ if (import.meta.main) {
   const batch = intFlag(args, "--batch", 128), top = intFlag(args, "--top", 10);
   const warmup = intFlag(args, "--warmup", 3), steps = intFlag(args, "--steps", 8);
   const results: BackendResult[] = [];
-  const wasmPeak = await wasmMatmulGflops(); // first: a fresh wasm heap, nothing else running
+  const wasmPeak = await matmulGflops("wasm"); // first: a fresh wasm heap, nothing else running
   const native = await initBackend("native").then(() => true, (e: Error) => {
     console.error(`bench: native backend skipped: ${e.message}`);
     return false;
   });
   const nativePeak = native
-    ? { "1 thread": await nativeMatmulGflops(1), "2 threads": await nativeMatmulGflops(2) }
+    ? { "1 thread": await matmulGflops("native", 1), "2 threads": await matmulGflops("native", 2) }
     : null;
   if (!args.includes("--only-cpu")) {
     if (native) {
