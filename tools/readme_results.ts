@@ -93,8 +93,14 @@ interface BenchRun {
   ceiling: { mflopsPerImage: number; nativeMatmulGflops: Record<string, number> | null };
 }
 
+/** What the speed block reads of bench/sgemm_choice.ts's JSON. */
+interface SgemmChoice {
+  date: string;
+  rows: { shape: string; onednnGflops: number; openblasGflops: number | null }[];
+}
+
 /** The README's speed table and its one-line verdicts, from one saved benchmark run. */
-export function speedBlock(run: BenchRun): string {
+export function speedBlock(run: BenchRun, sgemm?: SgemmChoice): string {
   const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
   const rows = run.results.map((r) =>
     `| tfjs \`${r.backend}\` | **${fmt(r.imagesPerSec)}** (best step ${
@@ -150,18 +156,41 @@ export function speedBlock(run: BenchRun): string {
         }.`,
     );
   }
+  if (sgemm) {
+    lines.push(
+      "",
+      `Matrix products, one thread, GFLOP/s (\`bench/sgemm_choice.ts\`, ${
+        sgemm.date.slice(0, 10)
+      }): ` +
+        sgemm.rows.map((r) =>
+          `${r.shape}: oneDNN ${r.onednnGflops}, OpenBLAS ${r.openblasGflops ?? "not installed"}`
+        ).join("; ") + ".",
+    );
+  }
   lines.push("", SPEED_END);
   return lines.join("\n");
 }
 
-/** README text with the speed block replaced from `run`. */
-export function withSpeed(readme: string, run: BenchRun): string {
-  return withBlock(readme, speedBlock(run), SPEED_START, SPEED_END);
+/** README text with the speed block replaced from `bench`. */
+export function withSpeed(
+  readme: string,
+  bench: { run: BenchRun; sgemm?: SgemmChoice },
+): string {
+  return withBlock(readme, speedBlock(bench.run, bench.sgemm), SPEED_START, SPEED_END);
 }
 
-/** The saved benchmark run the README quotes. */
-export async function loadBench(path = BENCH): Promise<BenchRun> {
-  return JSON.parse(await Deno.readTextFile(path)) as BenchRun;
+/** The saved benchmark runs the README quotes (the sgemm comparison when it was saved). */
+export async function loadBench(
+  path = BENCH,
+  sgemmPath = `${ROOT}bench/results/sgemm_choice.json`,
+): Promise<{ run: BenchRun; sgemm?: SgemmChoice }> {
+  const run = JSON.parse(await Deno.readTextFile(path)) as BenchRun;
+  try {
+    return { run, sgemm: JSON.parse(await Deno.readTextFile(sgemmPath)) as SgemmChoice };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { run };
+    throw e;
+  }
 }
 
 if (import.meta.main) {
