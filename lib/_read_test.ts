@@ -41,7 +41,7 @@ Deno.test("lib/ reads tensors only asynchronously (so the notebooks run on webgp
       }
     }
   };
-  await walk(new URL("./", import.meta.url));
+  await walk(new URL(".", import.meta.url));
   assertEquals(
     offenders,
     [],

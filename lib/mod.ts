@@ -1,5 +1,5 @@
 /**
- * Everything a notebook needs, in one import: `import { … } from "../lib/mod.ts";`.
+ * Everything a notebook needs, in one import: `import { … } from "./mod.ts";`.
  * @module
  */
 export * from "./random.ts";
@@ -11,6 +11,7 @@ export * from "./pretext/rotation.ts";
 export * from "./models/mod.ts";
 export * from "./train/mod.ts";
 export * from "./eval/mod.ts";
+export * from "./protocol/mod.ts";
 export * from "./results/mod.ts";
 export * from "./results/describe.ts";
 export * from "./plot/mod.ts";
@@ -36,7 +37,6 @@ export * from "./pretext/word2vec.ts";
 export * from "./eval/metrics.ts";
 export * from "./eval/text_features.ts";
 export * from "./eval/truncated_svd.ts";
-export * from "./eval/text_methods.ts";
 export * from "./data/language_tasks.ts";
 export * from "./plot/word_map.ts";
 export * from "./augment/views.ts";

@@ -4,7 +4,8 @@
  * headless Chromium (installed by bin/setup) and checks that the index's first screen holds the
  * findings, every chart draws (live Vega-Lite with no Vega warning, or an image that loads),
  * legends are not cut ("…N entries", "…" labels), navigation links resolve, the console has no
- * errors, no script comes from file:/// or another host, and each page has the viewport tag.
+ * errors, no script comes from file:/// or another host, each page has the viewport tag, weighs at
+ * most 1 MiB and embeds no PNG-only spec (image grids are images).
  * Saves a screenshot of the index's first screen (its path is printed).
  */
 import { assert, assertEquals } from "../lib/_assert.ts";
@@ -52,6 +53,8 @@ const INSPECT = `(async () => {
 })()`;
 
 const ROOT = new URL("..", import.meta.url).pathname;
+/** The heaviest site page, in bytes (1 MiB). */
+const MAX_PAGE_BYTES = 1024 * 1024;
 const hasResults = (stem: string): boolean => {
   try {
     return Deno.statSync(`${ROOT}results/${stem}.json`).isFile;
@@ -86,6 +89,16 @@ Deno.test({
     const out = await Deno.makeTempDir({ prefix: "site-test-" });
     const manifest = await buildSite(out);
     assert(manifest.pages.length >= 1, "at least one notebook page");
+    // Every page stays light, and draws live only real charts (PNG-only ones are images).
+    const pageFiles = ["index.html", ...manifest.pages.map((p) => p.html)];
+    const heavy = pageFiles.map((name) => ({ name, bytes: Deno.statSync(`${out}/${name}`).size }))
+      .filter((p) => p.bytes > MAX_PAGE_BYTES)
+      .map((p) => `${p.name}: ${(p.bytes / 1024 / 1024).toFixed(2)} MB`);
+    assertEquals(heavy, [], "site pages over 1 MB (large specs should be PNG only: isPngOnly)");
+    for (const name of pageFiles) {
+      const html = Deno.readTextFileSync(`${out}/${name}`);
+      assert(!html.includes(`"pngOnly":true`), `${name}: a PNG-only spec drawn live`);
+    }
     const server = serveDirectory(out);
     const browser = await launchChromium({ timeoutMs: 60_000 });
     try {

@@ -11,7 +11,7 @@ import { assert, assertEquals } from "../lib/_assert.ts";
 import { initBackend } from "../lib/backend/mod.ts";
 import { buildClassifier, buildEncoder } from "../lib/models/mod.ts";
 import { sparseCrossEntropy } from "../lib/train/fit.ts";
-import type { ProtocolRun } from "../lib/eval/protocol.ts";
+import type { ProtocolRun } from "../lib/protocol/protocol.ts";
 import { executeNotebook } from "../tools/run_notebooks.ts";
 
 /** What the webgpu notebook check reads of a results file. */

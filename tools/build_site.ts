@@ -25,6 +25,7 @@ import {
 import type { Results } from "../lib/results/schema.ts";
 import { SUITE_NOTEBOOKS } from "../lib/results/suite_map.ts";
 import { formatTable } from "../lib/show/format_table.ts";
+import { displayPath } from "../lib/show/paths.ts";
 import {
   dotPlotSpec,
   dotPoints,
@@ -228,7 +229,7 @@ async function writeIndex(
   if (problems.length) {
     body.push(`<p class="warn">Results files that failed validation (left out):</p><ul>`);
     for (const p of problems) {
-      body.push(`<li><code>${escape(p.file)}</code>: ${escape(p.error)}</li>`);
+      body.push(`<li><code>${escape(displayPath(p.file))}</code>: ${escape(p.error)}</li>`);
     }
     body.push(`</ul>`);
   }
@@ -343,6 +344,7 @@ if (import.meta.main) {
   if (!out) throw new Error("--out needs a directory");
   const manifest = await buildSite(out);
   console.error(
-    `site: ${manifest.pages.length} notebook page(s), ${manifest.indexCharts} chart(s) on the index → ${out}/index.html`,
+    `site: ${manifest.pages.length} notebook page(s), ${manifest.indexCharts} chart(s) on the ` +
+      `index → ${displayPath(`${out}/index.html`)}`,
   );
 }

@@ -18,7 +18,7 @@
  */
 import { OVERVIEW_NOTEBOOKS } from "../lib/results/suite_map.ts";
 import { MODES, suiteMode } from "../lib/config/mode.ts";
-import { pruneRunCache } from "../lib/eval/run_cache.ts";
+import { pruneRunCache } from "../lib/protocol/run_cache.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 

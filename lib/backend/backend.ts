@@ -12,6 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { env } from "../config/env.ts";
 import { registerWasmTrainingKernels } from "./kernels.ts";
 import { NativeUnavailable, registerNativeBackend, setNativeThreads } from "./native/mod.ts";
 
@@ -22,19 +23,9 @@ export type BackendName = typeof BACKENDS[number];
 /** The backend used when neither an argument nor `BACKEND` names one. */
 export const DEFAULT_BACKEND: BackendName = "native";
 
-/** An environment variable, or undefined when unset, empty, or env access is not granted. */
-function readEnv(name: string): string | undefined {
-  try {
-    const value = Deno.env.get(name);
-    return value === "" ? undefined : value;
-  } catch {
-    return undefined; // no --allow-env: behave as if unset
-  }
-}
-
 /** `BACKEND` from the environment, or undefined when unset or when env access is not granted. */
 function backendFromEnv(): string | undefined {
-  return readEnv("BACKEND");
+  return env("BACKEND");
 }
 
 /**
@@ -43,7 +34,7 @@ function backendFromEnv(): string | undefined {
  * number from 1 to 256.
  */
 export function threadsFromEnv(
-  value: string | undefined = readEnv("SUITE_THREADS"),
+  value: string | undefined = env("SUITE_THREADS"),
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.trim());

@@ -13,9 +13,9 @@
  * @module
  */
 import { backendKnobs } from "../backend/mod.ts";
-import { runCacheDir } from "../eval/run_cache.ts";
-import { defaultWorkers } from "../parallel/pool.ts";
+import { runCacheDir } from "../protocol/run_cache.ts";
 import { resultsDir } from "../results/save.ts";
+import { env, suiteWorkers } from "./env.ts";
 
 /** The validated knobs. */
 export interface Knobs {
@@ -28,10 +28,7 @@ export interface Knobs {
 }
 
 function describe(dir: string): string {
-  let value: string | undefined;
-  try {
-    value = Deno.env.get("RESULTS_DIR");
-  } catch { /* no env permission */ }
+  const value = env("RESULTS_DIR");
   return value ? `RESULTS_DIR=${value}` : `RESULTS_DIR (unset: the default ${dir})`;
 }
 
@@ -72,7 +69,7 @@ export function checkResultsDir(dir: string = resultsDir()): string {
  * @throws Error naming the first bad variable, its value and the fix.
  */
 export function validateKnobs(): Knobs {
-  const workers = defaultWorkers();
+  const workers = suiteWorkers();
   const { backend, threads } = backendKnobs();
   const cacheDir = runCacheDir();
   const dir = checkResultsDir();

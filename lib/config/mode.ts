@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import { env } from "./env.ts";
 import { validateKnobs } from "./knobs.ts";
 
 /** The valid values of `SUITE_MODE`. */
@@ -17,19 +18,11 @@ export const MODES = ["smoke", "standard", "full"] as const;
 /** One of {@link MODES}. */
 export type SuiteMode = typeof MODES[number];
 
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no --allow-env: behave as if unset
-  }
-}
-
 /**
  * The suite mode: the argument, else `$SUITE_MODE`, else "standard".
  * Throws an Error naming SUITE_MODE, the bad value and the valid values.
  */
-export function suiteMode(value: string | undefined = readEnv("SUITE_MODE")): SuiteMode {
+export function suiteMode(value: string | undefined = env("SUITE_MODE")): SuiteMode {
   const mode = (value ?? "").trim() || "standard";
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new Error(
@@ -56,7 +49,7 @@ export function byMode<T>(table: Record<SuiteMode, T>, mode: SuiteMode = suiteMo
  */
 export function applyOverrides<T extends Record<string, unknown>>(
   config: T,
-  overrides: string | undefined = readEnv("SUITE_OVERRIDES"),
+  overrides: string | undefined = env("SUITE_OVERRIDES"),
 ): T {
   suiteMode();
   validateKnobs();

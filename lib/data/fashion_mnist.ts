@@ -15,7 +15,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { hashBytes } from "../eval/run_cache.ts";
+import { env } from "../config/env.ts";
+import { hashBytes } from "../_hash.ts";
 import type { DatasetProvenance } from "../results/schema.ts";
 import { gunzip, parseIdx } from "./idx.ts";
 import { recordDataset } from "./provenance.ts";
@@ -112,20 +113,11 @@ export interface LoadFashionMnistOptions {
 export function defaultSearchPath(opts: { dir?: string } = {}): string[] {
   const places: string[] = [];
   if (opts.dir) places.push(opts.dir);
-  const env = envDir();
-  if (env) places.push(env);
+  const dir = env("FASHION_MNIST_DIR");
+  if (dir) places.push(dir);
   places.push(fileURLToPath(new URL("../../data/fashion-mnist", import.meta.url)));
   places.push(SYSTEM_DIR);
   return [...new Set(places)];
-}
-
-/** `$FASHION_MNIST_DIR`, or undefined when unset, empty or not readable (no --allow-env). */
-function envDir(): string | undefined {
-  try {
-    return Deno.env.get("FASHION_MNIST_DIR") || undefined;
-  } catch {
-    return undefined; // no --allow-env: skip the variable
-  }
 }
 
 /** Why a directory did not qualify; `null` when it holds all four files. */
@@ -307,7 +299,9 @@ export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Prom
   checkLimit("limitTest", opts.limitTest);
   const found = opts.searchPath
     ? findFashionMnist(opts.searchPath)
-    : findFashionMnist(defaultSearchPath({ dir: opts.dir }), { explicit: envDir() });
+    : findFashionMnist(defaultSearchPath({ dir: opts.dir }), {
+      explicit: env("FASHION_MNIST_DIR"),
+    });
   let dir = found;
   try {
     dir = Deno.realPathSync(found);

@@ -55,8 +55,28 @@ export async function knnClassify(
   test: Features,
   opts: KnnOptions = {},
 ): Promise<Int32Array> {
+  const config = { k: opts.k ?? 20, temperature: opts.temperature ?? 0.07 };
+  return (await knnClassifyGrid(train, test, [config], opts))[0];
+}
+
+/** One setting of the kNN vote. */
+export interface KnnSetting {
+  k: number;
+  temperature: number;
+}
+
+/**
+ * {@link knnClassify} for several settings at once: one similarity pass, the top max-k neighbours
+ * of each test row found once, then one vote per setting. Returns predictions per setting, in
+ * order (a setting's k above the training rows is clipped to them).
+ */
+export async function knnClassifyGrid(
+  train: { features: Features; labels: ArrayLike<number> },
+  test: Features,
+  settings: KnnSetting[],
+  opts: { numClasses?: number; blockSize?: number } = {},
+): Promise<Int32Array[]> {
   const numClasses = opts.numClasses ?? 10;
-  const temperature = opts.temperature ?? 0.07;
   if (train.features.n !== train.labels.length) {
     throw new Error(
       `knnClassify(): ${train.features.n} training rows but ${train.labels.length} labels.`,
@@ -66,30 +86,50 @@ export async function knnClassify(
     throw new Error(`knnClassify(): train dim ${train.features.dim} ≠ test dim ${test.dim}.`);
   }
   if (train.features.n === 0) throw new Error("knnClassify(): no training rows.");
-  const k = Math.min(opts.k ?? 20, train.features.n);
-  const blockSize = opts.blockSize ?? 500;
+  if (!settings.length) {
+    throw new Error("knnClassifyGrid(): no settings; give e.g. [{k: 20, temperature: 0.07}].");
+  }
+  for (const { k, temperature } of settings) {
+    if (!(Number.isInteger(k) && k >= 1) || !(temperature > 0)) {
+      throw new Error(
+        `knnClassify(): k must be a positive integer and temperature positive, got k = ${k}, ` +
+          `temperature = ${temperature}.`,
+      );
+    }
+  }
   const nTrain = train.features.n;
+  const ks = settings.map((s) => Math.min(s.k, nTrain));
+  const maxK = Math.max(...ks);
+  const blockSize = opts.blockSize ?? 500;
   // Transposed once: tfjs-wasm's matMul with transposeB is ~15× slower than on a transposed copy.
   const trainT = tf.tidy(() => tf.transpose(l2Normalized(train.features))); // [dim, nTrain]
   const testT = l2Normalized(test); // [nTest, dim]
-  const predictions = new Int32Array(test.n);
+  const predictions = settings.map(() => new Int32Array(test.n));
   const votes = new Float64Array(numClasses);
-  for (let start = 0; start < test.n; start += blockSize) {
-    await yieldToEventLoop();
-    const count = Math.min(blockSize, test.n - start);
-    const sims = await readAndDispose( // [count, nTrain]
-      tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT)),
-    ) as Float32Array;
-    for (let r = 0; r < count; r++) {
-      const top = topK(sims.subarray(r * nTrain, (r + 1) * nTrain), k);
-      votes.fill(0);
-      for (const j of top) votes[train.labels[j]] += Math.exp(sims[r * nTrain + j] / temperature);
-      let best = 0;
-      for (let c = 1; c < numClasses; c++) if (votes[c] > votes[best]) best = c;
-      predictions[start + r] = best;
+  try {
+    for (let start = 0; start < test.n; start += blockSize) {
+      await yieldToEventLoop();
+      const count = Math.min(blockSize, test.n - start);
+      const sims = await readAndDispose( // [count, nTrain]
+        tf.tidy(() => tf.matMul(testT.slice([start, 0], [count, test.dim]), trainT)),
+      ) as Float32Array;
+      for (let r = 0; r < count; r++) {
+        const top = topK(sims.subarray(r * nTrain, (r + 1) * nTrain), maxK); // nearest first
+        settings.forEach((setting, s) => {
+          votes.fill(0);
+          for (let j = 0; j < ks[s]; j++) {
+            const at = top[j];
+            votes[train.labels[at]] += Math.exp(sims[r * nTrain + at] / setting.temperature);
+          }
+          let best = 0;
+          for (let c = 1; c < numClasses; c++) if (votes[c] > votes[best]) best = c;
+          predictions[s][start + r] = best;
+        });
+      }
     }
+  } finally {
+    tf.dispose([trainT, testT]);
   }
-  tf.dispose([trainT, testT]);
   return predictions;
 }
 

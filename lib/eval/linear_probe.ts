@@ -1,5 +1,5 @@
 /**
- * The linear probe: multinomial logistic regression on frozen, standardised features, fitted to
+ * The linear probe: multinomial logistic regression on frozen (by default standardised) features, fitted to
  * convergence with L-BFGS from zero weights, so the same data always gives the same probe.
  * Objective (scikit-learn's, divided by C·n): mean cross-entropy + ‖W‖² / (2·C·n).
  * @module
@@ -18,6 +18,11 @@ export interface LinearProbeOptions {
   maxIterations?: number;
   /** Stop when the gradient's max-norm falls below this (default 1e-5). */
   tolerance?: number;
+  /**
+   * Standardise each feature (zero mean, unit variance on the training rows) before fitting
+   * (default true). False fits the raw features, keeping e.g. PCA's variance ordering.
+   */
+  standardize?: boolean;
 }
 
 /** A fitted probe. */
@@ -66,8 +71,8 @@ export async function trainLinearProbe(
   const { n, dim } = features;
   const k = numClasses;
   const lambda = 1 / ((opts.c ?? 1) * n);
-  const stats = featureStats(features);
-  const z = standardize(features, stats);
+  const stats = opts.standardize === false ? null : featureStats(features);
+  const z = stats ? standardize(features, stats) : features;
   const x = tf.tensor2d(z.data, [n, dim]);
   // Transposed once: tfjs-wasm's matMul with transposeA/B is ~15× slower than on a transposed copy.
   const xT = tf.transpose(x); // [dim, n]
@@ -111,7 +116,7 @@ export async function trainLinearProbe(
       if (test.dim !== dim) {
         throw new Error(`LinearProbe.predict(): features have dim ${test.dim}, the probe ${dim}.`);
       }
-      const zt = standardize(test, stats);
+      const zt = stats ? standardize(test, stats) : test;
       return await readAndDispose(tf.tidy(() => {
         const logits = tf.add(
           tf.matMul(tf.tensor2d(zt.data, [test.n, dim]), tf.tensor2d(weights, [dim, k])),

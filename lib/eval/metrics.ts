@@ -3,7 +3,20 @@
  * as a {@link Scorer} the protocol's methods report through.
  * @module
  */
-import type { Scorer } from "./protocol.ts";
+import { accuracy } from "./linear_probe.ts";
+
+/** Turns predicted classes and true labels into the values of named metrics. */
+export interface Scorer {
+  /** Metric names, the main one first (e.g. `["accuracy"]`). */
+  metrics: string[];
+  score(predicted: ArrayLike<number>, labels: ArrayLike<number>): Record<string, number>;
+}
+
+/** The default scorer: accuracy alone. */
+export const accuracyScorer: Scorer = {
+  metrics: ["accuracy"],
+  score: (predicted, labels) => ({ accuracy: accuracy(predicted, labels) }),
+};
 
 /** Accuracy and the positive class's precision, recall and F1 (0 where undefined: no positives). */
 export function binaryScores(

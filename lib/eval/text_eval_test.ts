@@ -4,14 +4,15 @@ import { initBackend } from "../backend/mod.ts";
 import type { TextSet } from "../data/text.ts";
 import { createRng } from "../random.ts";
 import { binaryScorer, binaryScores } from "./metrics.ts";
-import { runProtocol } from "./protocol.ts";
+import { runProtocol } from "../protocol/protocol.ts";
 import {
   averageWordVectors,
   bagOfWordsFeatures,
   fitBagOfWords,
+  randomWordVectors,
   tfIdfMatrix,
 } from "./text_features.ts";
-import { embeddingBagMethod } from "./text_methods.ts";
+import { embeddingBagMethod, wordVectorSource } from "../protocol/text_methods.ts";
 import { fitTruncatedSvd, svdTransform } from "./truncated_svd.ts";
 
 await initBackend("wasm");
@@ -63,6 +64,26 @@ Deno.test("averageWordVectors() averages in-vocabulary words and skips pad/unkno
   const f = averageWordVectors(set, vectors);
   assertEquals(Array.from(f.data.subarray(2, 4)), [7, 8]); // mean of rows 3, 4
   assertEquals(Array.from(f.data.subarray(4, 6)), [9, 10]); // rows 4, 5 (pad ignored)
+});
+
+Deno.test("randomWordVectors(): seeded N(0, 1/dim), pretrained shape, same pooling", async () => {
+  const pretrained = { data: Float32Array.from({ length: 12 }, (_, i) => i), n: 6, dim: 2 };
+  const random = randomWordVectors(pretrained, { seed: 7 });
+  assertEquals([random.n, random.dim, random.data.length], [6, 2, 12]);
+  assertEquals(random.data, randomWordVectors(pretrained, { seed: 7 }).data); // deterministic
+  assert(random.data.some((v, i) => v !== randomWordVectors(pretrained, { seed: 8 }).data[i]));
+  const big = randomWordVectors({ n: 500, dim: 20 }, { seed: 0 });
+  const mean = big.data.reduce((s, v) => s + v, 0) / big.data.length;
+  const variance = big.data.reduce((s, v) => s + (v - mean) ** 2, 0) / big.data.length;
+  assertAlmostEquals(mean, 0, 0.01);
+  assertAlmostEquals(variance, 1 / 20, 0.005);
+  // Both go through the one pooling path: the source's features are averageWordVectors' output.
+  const data = { train: set, test: separable(4, 3) };
+  for (const vectors of [pretrained, random]) {
+    const source = wordVectorSource(data, vectors);
+    assertEquals(await source.train(), averageWordVectors(data.train, vectors));
+    assertEquals(await source.test(), averageWordVectors(data.test, vectors));
+  }
 });
 
 Deno.test("fitTruncatedSvd() recovers the singular values of a small matrix", () => {

@@ -1,9 +1,11 @@
 /**
  * Document features for the text notebooks: bag of words (log counts or TF-IDF; columns chosen by
- * document frequency, no labels), a sparse TF-IDF matrix for LSA, and averaged word vectors.
+ * document frequency, no labels), a sparse TF-IDF matrix for LSA, averaged word vectors, and the
+ * untrained control for pretrained word vectors (random ones of the same shape).
  * @module
  */
 import { OOV_ID, type TextSet } from "../data/text.ts";
+import { createRng } from "../random.ts";
 import type { Features } from "./features.ts";
 
 /** The columns of a bag of words and their inverse document frequencies. */
@@ -140,4 +142,24 @@ export function averageWordVectors(set: TextSet, vectors: Features): Features {
     if (count) { for (let j = 0; j < dim; j++) row[j] /= count; }
   });
   return { data, n: set.n, dim };
+}
+
+/**
+ * Random word vectors of the same shape as `like` ([vocabSize, dim], e.g. skip-gram's vectors):
+ * every entry drawn from N(0, 1/dim), seeded — the text analogue of the untrained encoder. Pooled
+ * and probed exactly as the pretrained vectors are (see `wordVectorSource` in text_methods.ts),
+ * they are the control that says how much of a probe's score comes from pretraining rather than
+ * from averaging a document's words into `dim` numbers (a random projection of its word counts).
+ * The scale does not matter to the linear probe, which standardises its features.
+ */
+export function randomWordVectors(
+  like: Pick<Features, "n" | "dim">,
+  opts: { seed: number },
+): Features {
+  const { n, dim } = like;
+  const rng = createRng(opts.seed);
+  const scale = 1 / Math.sqrt(dim);
+  const data = new Float32Array(n * dim);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal() * scale;
+  return { data, n, dim };
 }

@@ -5,36 +5,39 @@
  * @module
  */
 import type { ImageSet } from "../data/mod.ts";
-import type { TrainOutcome, TrainTask } from "../eval/train_and_score.ts";
+import { suiteWorkers } from "../config/env.ts";
+
+/**
+ * What a worker runs: the export `exportName` of the module at `module` (a URL), called as
+ * `fn(task, data, progress)` on the worker's own tfjs — so the pool imports nothing above it.
+ */
+export interface PoolJob {
+  module: string;
+  exportName: string;
+}
 
 interface Pending {
-  resolve: (outcome: TrainOutcome) => void;
+  resolve: (outcome: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (text: string) => void;
 }
 
-/** Workers that run {@link TrainTask}s; create with {@link createPool}, end with `close()`. */
+/** Workers that run tasks of {@link PoolJob}s; create with {@link createPool}, end with `close()`. */
 export interface WorkerPool {
   size: number;
-  /** Runs a task on the next free worker. */
-  run(task: TrainTask, onProgress?: (text: string) => void): Promise<TrainOutcome>;
+  /** Runs `task` with `job`'s function on the next free worker; resolves with what it returns. */
+  // deno-lint-ignore no-explicit-any
+  run<Outcome = any>(
+    job: PoolJob,
+    task: unknown,
+    onProgress?: (text: string) => void,
+  ): Promise<Outcome>;
   close(): void;
 }
 
 /** The worker count: `$SUITE_WORKERS`, else 2 (the machines' two cores); 0 means inline. */
 export function defaultWorkers(): number {
-  let value: string | undefined;
-  try {
-    value = Deno.env.get("SUITE_WORKERS");
-  } catch { /* no env permission */ }
-  if (value === undefined || value === "") return 2;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 64) {
-    throw new Error(
-      `SUITE_WORKERS="${value}" is not valid: give a whole number of workers, 0 (inline) to 64.`,
-    );
-  }
-  return n;
+  return suiteWorkers();
 }
 
 /** Starts `size` workers, hands each the data, and waits until all are ready. */
@@ -94,16 +97,16 @@ export async function createPool(
 
   return {
     size,
-    async run(task, onProgress) {
+    async run(job, task, onProgress) {
       while (!idle.length) {
         if (closed) throw new Error("the worker pool is closed");
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
       const worker = idle.shift()!;
       const id = nextId++;
-      return await new Promise<TrainOutcome>((resolve, reject) => {
-        pending.set(id, { resolve, reject, onProgress });
-        worker.postMessage({ type: "train", id, task });
+      return await new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (outcome: unknown) => void, reject, onProgress });
+        worker.postMessage({ type: "run", id, job, task });
       });
     },
     close() {

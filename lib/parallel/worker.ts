@@ -1,13 +1,13 @@
 /**
- * A module Worker with its own tfjs and backend, running {@link trainAndScore} tasks for the main
- * thread (lib/parallel/pool.ts). Multithreaded wasm does not work under Deno; one tfjs per worker
- * uses the second core.
+ * A module Worker with its own tfjs and backend, running the protocol's training tasks for the
+ * main thread (lib/parallel/pool.ts): each message names the module and export to run
+ * (e.g. lib/protocol/train_and_score.ts's `trainAndScore`), so this file imports no experiment
+ * code. Multithreaded wasm does not work under Deno; one tfjs per worker uses the second core.
  * @module
  */
 /// <reference lib="deno.worker" />
 import { initBackend } from "../backend/mod.ts";
 import type { ImageSet } from "../data/mod.ts";
-import { trainAndScore, type TrainTask } from "../eval/train_and_score.ts";
 import { postedProgress } from "./posted_progress.ts";
 
 let data: { train: ImageSet; test: ImageSet } | null = null;
@@ -19,10 +19,14 @@ self.onmessage = async (event: MessageEvent) => {
       await initBackend(message.backend);
       data = message.data;
       self.postMessage({ type: "ready" });
-    } else if (message.type === "train") {
+    } else if (message.type === "run") {
       if (!data) throw new Error("worker got a task before init");
-      const task: TrainTask = message.task;
-      const outcome = await trainAndScore(task, data, postedProgress({ id: message.id }));
+      const { module, exportName } = message.job;
+      const fn = (await import(module))[exportName];
+      if (typeof fn !== "function") {
+        throw new Error(`worker: ${module} has no function export "${exportName}"`);
+      }
+      const outcome = await fn(message.task, data, postedProgress({ id: message.id }));
       self.postMessage({ type: "result", id: message.id, outcome });
     }
   } catch (e) {

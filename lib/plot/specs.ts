@@ -41,6 +41,29 @@ function base(opts: ChartOptions): VegaLiteSpec {
   return spec;
 }
 
+/**
+ * A spec whose JSON is longer than this (characters) is shown as its PNG only: in notebook outputs
+ * (`showChart`) and on the static site, where it would be too heavy to embed and draw live.
+ */
+export const MAX_LIVE_SPEC = 300_000;
+
+/**
+ * Whether a chart is shown as its PNG only, with no Vega-Lite JSON in notebook outputs and no live
+ * chart on the site: a spec marked `usermeta: { pngOnly: true }` (raster data such as
+ * {@linkcode imageGrid}'s, one datum per pixel), or one whose JSON exceeds
+ * {@linkcode MAX_LIVE_SPEC}.
+ *
+ * @param spec A Vega-Lite spec (any value: a non-object is not PNG-only).
+ */
+export function isPngOnly(spec: unknown): boolean {
+  if (typeof spec !== "object" || spec === null) return false;
+  const meta = (spec as { usermeta?: unknown }).usermeta;
+  if (typeof meta === "object" && meta !== null && (meta as { pngOnly?: unknown }).pngOnly) {
+    return true;
+  }
+  return JSON.stringify(spec).length > MAX_LIVE_SPEC;
+}
+
 function round(x: number, digits: number): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
@@ -416,6 +439,9 @@ export interface ImageGridOptions {
  * transforms expand them, and pixels at the background level (0) are not drawn — the cell
  * background has that colour instead.
  *
+ * The spec is marked `usermeta: { pngOnly: true }`: `showChart` sends it to notebooks as a PNG
+ * only (see {@linkcode isPngOnly}).
+ *
  * @param images The images; values are clamped to the domain.
  * @param opts Title, `pixelSize`, `columns`, `domain`, `invert`.
  * @returns A Vega-Lite v5 spec.
@@ -507,6 +533,8 @@ export function imageGrid(
     spacing: 4,
     // No per-pixel ARIA labels: they would triple the SVG size.
     config: { view: { stroke: null, fill: range[0] }, aria: false },
+    // One datum per pixel: notebooks and the site show the PNG only (see isPngOnly).
+    usermeta: { pngOnly: true },
     spec: unit,
   };
   if (hasRow || hasCol) {

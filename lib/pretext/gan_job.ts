@@ -7,7 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Features } from "../eval/features.ts";
-import { setWeightsFrom, type WeightData, weightsOf } from "../eval/train_and_score.ts";
+import { setWeightsFrom, type WeightData, weightsOf } from "../protocol/train_and_score.ts";
 import { buildDiscriminator, buildGenerator, type GeneratorOptions } from "../models/dcgan.ts";
 import { buildEncoder, type EncoderOptions } from "../models/encoder.ts";
 import { runJobsInWorker } from "../parallel/jobs.ts";

@@ -7,7 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { buildEncoder } from "../models/encoder.ts";
-import { setWeightsFrom, type WeightData, weightsOf } from "../eval/train_and_score.ts";
+import { setWeightsFrom, type WeightData, weightsOf } from "../protocol/train_and_score.ts";
 import type { EpochRecord, LogPoint, LossFn } from "../train/fit.ts";
 import type { ProgressDisplay } from "../show/mod.ts";
 import { runJobsInWorker } from "../parallel/jobs.ts";

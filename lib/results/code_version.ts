@@ -16,10 +16,13 @@
  */
 
 /**
- * Files of lib/ that only describe or summarise results (the suite's map, this check, the
- * summary's tables): changing them cannot change a number a notebook computed.
+ * Files of lib/ that only describe, draw or summarise results (charts, display, the suite's map,
+ * this check, the summary's tables): changing them cannot change a number a notebook computed. A
+ * path ending in "/" stands for everything under it.
  */
 export const REPORTING_ONLY: readonly string[] = [
+  "lib/plot/",
+  "lib/show/",
   "lib/results/suite_map.ts",
   "lib/results/code_version.ts",
   "lib/results/summary.ts",
@@ -31,7 +34,7 @@ export const REPORTING_ONLY: readonly string[] = [
  */
 export function computesResults(path: string): boolean {
   return path.endsWith(".ts") && !/(_test|\/_test_util)\.ts$/.test(path) &&
-    !REPORTING_ONLY.includes(path);
+    !REPORTING_ONLY.some((p) => p.endsWith("/") ? path.startsWith(p) : path === p);
 }
 
 /** How a result's code relates to the current `lib/`. */

@@ -76,3 +76,21 @@ Deno.test("computesResults(): tests, test helpers and reporting-only files compu
   assertEquals(codeVersionStatus(e, { root }).state, "current");
   Deno.removeSync(root, { recursive: true });
 });
+
+Deno.test("computesResults(): everything under lib/plot/ and lib/show/ is reporting-only", () => {
+  for (const path of ["lib/plot/specs.ts", "lib/plot/sub/x.ts", "lib/show/show.ts"]) {
+    assertEquals(computesResults(path), false, path);
+  }
+  assertEquals(computesResults("lib/plotting.ts"), true); // a prefix of a folder name is not it
+  assertEquals(computesResults("lib/eval/show.ts"), true);
+  // A result stays current when only charts and display changed after it.
+  const { root, e } = repo();
+  for (const dir of ["plot", "show"]) {
+    Deno.mkdirSync(`${root}/lib/${dir}`);
+    Deno.writeTextFileSync(`${root}/lib/${dir}/x.ts`, "a chart");
+    git(root, "add", `lib/${dir}/x.ts`);
+  }
+  git(root, "commit", "-q", "-m", "charts");
+  assertEquals(codeVersionStatus(e, { root }).state, "current");
+  Deno.removeSync(root, { recursive: true });
+});

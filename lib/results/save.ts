@@ -3,18 +3,17 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { dirname, relative, resolve } from "node:path";
 import { publishStaged } from "../_write.ts";
+import { env } from "../config/env.ts";
 import { datasetsUsed } from "../data/provenance.ts";
+import { displayPath, repoRoot } from "../show/paths.ts";
 import { withVersus } from "./paired.ts";
 import { type Results, validateResults } from "./schema.ts";
 
 /** `<repo>/results`, or `$RESULTS_DIR` when set (the tests point it at a temporary directory). */
 export function resultsDir(): string {
-  let dir: string | undefined;
-  try {
-    dir = Deno.env.get("RESULTS_DIR");
-  } catch { /* no env permission */ }
-  return dir || new URL("../../results", import.meta.url).pathname;
+  return env("RESULTS_DIR") ?? new URL("../../results", import.meta.url).pathname;
 }
 
 /** The current commit, or "unknown" outside a git checkout. A dirty tree gets a "-dirty" suffix. */
@@ -40,9 +39,15 @@ export type RunResults = Omit<Results, "versions" | "gitSha" | "createdAt">;
  * Validates `results`, adds each row's paired comparisons to its references (`versus`, see
  * `withVersus`), the test-set size when every row has the same (`testImages`), versions, git SHA,
  * timestamp and the data read (see `datasetsUsed`), and publishes `<dir>/<notebook>.json`
- * together with the run's staged charts (`showChart`'s `savePath`; see `publishStaged`): every file goes to a temporary file first and
- * is renamed into place only when all are written, the JSON last — so a failed run never leaves a
- * half-written or emptied file, nor a new chart beside old results. Returns the path written.
+ * together with the run's staged charts (`showChart`'s `savePath`; see `publishStaged`): every
+ * file goes to a temporary file first and is renamed into place only when all are written, the
+ * JSON last — so a failed run never leaves a half-written or emptied file, nor a new chart beside
+ * old results.
+ *
+ * Returns the path written, ready to print and to read back (`loadResults`): relative to the
+ * working directory when both lie in the same repository (in the kernel, whose working directory
+ * is `notebooks/`: `../results/<notebook>.json`), so notebook outputs hold no machine path; else
+ * (a results directory elsewhere, as in tests) the absolute path.
  */
 export async function saveResults(results: RunResults, opts: { dir?: string } = {}): Promise<
   string
@@ -64,22 +69,42 @@ export async function saveResults(results: RunResults, opts: { dir?: string } = 
   const dir = opts.dir ?? resultsDir();
   const path = `${dir}/${results.notebook}.json`;
   await publishStaged([[path, JSON.stringify(full, null, 2) + "\n"]]);
-  return path;
+  return printablePath(path);
 }
 
-/** Reads and validates one results file. */
+/** `path` relative to the working directory when both are in one repository, else absolute. */
+function printablePath(path: string): string {
+  try {
+    const abs = resolve(path);
+    const root = repoRoot(dirname(abs));
+    return root !== undefined && root === repoRoot() ? relative(Deno.cwd(), abs) : abs;
+  } catch {
+    return path; // no permission to read the working directory
+  }
+}
+
+/**
+ * Reads and validates one results file; errors name it repo-relative (see `displayPath`).
+ *
+ * @param path The file: absolute, or relative to the working directory (what `saveResults`
+ * returns).
+ */
 export async function loadResults(path: string): Promise<Results> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
-    throw new Error(`cannot read results file ${path}: ${(e as Error).message}`);
+    throw new Error(
+      `cannot read results file ${displayPath(path)}: ${(e as Error).message.split(": ")[0]}`,
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON (${(e as Error).message}); re-run its notebook.`);
+    throw new Error(
+      `${displayPath(path)} is not valid JSON (${(e as Error).message}); re-run its notebook.`,
+    );
   }
-  return validateResults(value, path);
+  return validateResults(value, displayPath(path));
 }

@@ -27,6 +27,12 @@ export interface ResultRow {
   /** How many test items (images, documents) scored the row (absent in older files). */
   testImages?: number;
   /**
+   * The hyperparameters chosen inside the labelled subset for each seed, aligned with `seeds`
+   * (null where nothing was chosen; absent when no seed chose any): a probe's C and
+   * standardisation, kNN's k and temperature, a trained network's learning rate and epoch.
+   */
+  selected?: (Record<string, unknown> | null)[];
+  /**
    * The paired difference (this row − reference) to the untrained encoder (`random`) and to
    * supervised from scratch (`supervised`) at the same budget, where those rows exist; added
    * when the results are saved (lib/results/paired.ts).
@@ -154,6 +160,14 @@ export function validateRow(row: unknown, where = "row"): ResultRow {
   if (r.seeds !== undefined) {
     if (!Array.isArray(r.seeds) || r.seeds.length !== r.n || !r.seeds.every(Number.isInteger)) {
       fail(where, `seeds is ${JSON.stringify(r.seeds)}; it must be n = ${r.n} integers`);
+    }
+  }
+  if (r.selected !== undefined) {
+    if (
+      !Array.isArray(r.selected) || r.selected.length !== r.n ||
+      !r.selected.every((x) => x === null || (typeof x === "object" && !Array.isArray(x)))
+    ) {
+      fail(where, `selected must be n = ${r.n} objects or nulls (one per seed)`);
     }
   }
   if (r.scores !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * Notebook display helpers: charts (Vega-Lite + PNG), tables, Markdown and live progress, in
- * the Deno Jupyter kernel; harmless fallbacks elsewhere. `show.ts` is the only module in the
- * suite that touches `Deno.jupyter`.
+ * the Deno Jupyter kernel; harmless fallbacks elsewhere; {@linkcode displayPath} for printing
+ * paths. `show.ts` is the only module in the suite that touches `Deno.jupyter`.
  *
  * @example
  * ```ts ignore
@@ -13,3 +13,4 @@
  */
 export * from "./show.ts";
 export * from "./format_table.ts";
+export * from "./paths.ts";

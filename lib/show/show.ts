@@ -5,7 +5,8 @@
  * line on stderr.
  *
  * Charts are sent both as Vega-Lite (interactive in JupyterLab) and as PNG (what GitHub and
- * nbconvert's HTML show).
+ * nbconvert's HTML show) — or as PNG only for image grids and specs too large to embed
+ * (`isPngOnly`). Paths in messages are repo-relative (`displayPath`).
  *
  * @example
  * ```ts ignore
@@ -20,8 +21,11 @@
  * @module
  */
 import { stageOutput } from "../_write.ts";
+import { env } from "../config/env.ts";
 import { renderPng, renderSvg } from "../plot/render.ts";
+import { isPngOnly } from "../plot/specs.ts";
 import { formatTable, type FormatTableOptions } from "./format_table.ts";
+import { displayPath } from "./paths.ts";
 
 type Jupyter = typeof Deno.jupyter;
 type Bundle = Deno.jupyter.MediaBundle;
@@ -72,18 +76,105 @@ export interface ShowChartOptions {
    * fails late leaves no new chart beside old results.
    */
   savePath?: string;
-  /** PNG pixel density. Default 2. */
+  /** PNG pixel density. Default 2, or 1 for a PNG-only chart (which must stay small). */
   scale?: number;
+  /**
+   * Send the PNG only, no Vega-Lite spec. Default {@linkcode isPngOnly}(spec): image grids, and
+   * specs too large to embed.
+   */
+  pngOnly?: boolean;
+}
+
+/** A notebook `display_data` output: the MIME bundle and its metadata. */
+interface ChartDisplay {
+  /** `image/png` (base64) and `text/plain`, plus the spec unless the chart is PNG-only. */
+  data: Bundle;
+  /** The PNG's CSS size, so viewers show a 2× PNG at 1× size. */
+  metadata: { "image/png": { width: number; height: number } };
+}
+
+const CHART_KINDS = ["Vega-Lite chart", "PNG chart"] as const;
+
+/**
+ * A chart's `text/plain` line: `<name> [Vega-Lite chart, 600×300 px]`, or `[PNG chart, …]` for a
+ * PNG-only one, and ` saved to <path>` (see {@linkcode displayPath}).
+ */
+function describeChart(
+  name: string,
+  pngOnly: boolean,
+  size: [number, number],
+  savePath?: string,
+): string {
+  return `${name} [${CHART_KINDS[pngOnly ? 1 : 0]}, ${size[0]}×${size[1]} px]` +
+    (savePath !== undefined ? ` saved to ${displayPath(savePath)}` : "");
+}
+
+/**
+ * The chart name at the head of a `text/plain` line written by {@linkcode showChart} (what the
+ * static site captions a PNG-only chart with), or undefined for any other text.
+ *
+ * @param text An output's `text/plain` (a string, or nbformat's list of lines).
+ */
+export function chartName(text: unknown): string | undefined {
+  const t = Array.isArray(text) ? text.join("") : text;
+  if (typeof t !== "string") return undefined;
+  const kinds = CHART_KINDS.join("|");
+  return new RegExp(`^(.+?) \\[(?:${kinds}), \\d+×\\d+ px\\]`).exec(t)?.[1];
+}
+
+function withTitle(
+  spec: Readonly<Record<string, unknown>>,
+  title: string | undefined,
+): Readonly<Record<string, unknown>> {
+  return title !== undefined && spec.title === undefined ? { ...spec, title } : spec;
+}
+
+/** The display output of a chart whose PNG is already rendered (titled spec in `full`). */
+function displayOf(
+  full: Readonly<Record<string, unknown>>,
+  png: Uint8Array,
+  scale: number,
+  pngOnly: boolean,
+  opts: ShowChartOptions,
+): ChartDisplay {
+  const [w, h] = pngSize(png);
+  const size: [number, number] = [Math.round(w / scale), Math.round(h / scale)];
+  const name = opts.title ?? (typeof full.title === "string" ? full.title : "chart");
+  const data: Bundle = {};
+  if (!pngOnly) {
+    data["application/vnd.vegalite.v5+json"] = {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      ...full,
+    };
+  }
+  data["image/png"] = toBase64(png);
+  data["text/plain"] = describeChart(name, pngOnly, size, opts.savePath);
+  return { data, metadata: { "image/png": { width: size[0], height: size[1] } } };
+}
+
+/** PNG-only or not, and the PNG scale, for a titled spec. */
+function chartMode(
+  full: Readonly<Record<string, unknown>>,
+  opts: ShowChartOptions,
+): { pngOnly: boolean; scale: number } {
+  const pngOnly = opts.pngOnly ?? isPngOnly(full);
+  const scale = opts.scale ?? (pngOnly ? 1 : 2);
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new RangeError(`showChart: scale is ${scale}; pass a positive number such as 1 or 2`);
+  }
+  return { pngOnly, scale };
 }
 
 /**
  * Shows a Vega-Lite chart: in the kernel, one output holding the spec
  * (`application/vnd.vegalite.v5+json`, interactive in JupyterLab), a PNG (`image/png`, shown
- * by GitHub and nbconvert) and a one-line `text/plain` description. Outside the kernel it
- * displays nothing and only stages `savePath`, if given (see `ShowChartOptions.savePath`).
+ * by GitHub and nbconvert) and a one-line `text/plain` description. A PNG-only chart (image
+ * grids, specs too large to embed: see `isPngOnly`, or `opts.pngOnly`) sends no spec, and its PNG
+ * at scale 1, keeping notebooks small. Outside the kernel it displays nothing and only stages
+ * `savePath`, if given (see `ShowChartOptions.savePath`). Printed paths are repo-relative.
  *
  * @param spec A Vega-Lite v5 spec, e.g. from `lib/plot`.
- * @param opts `title`, `savePath`, `scale`.
+ * @param opts `title`, `savePath`, `scale`, `pngOnly`.
  * @throws {Error} When the spec does not compile or render (see `renderPng`).
  */
 export async function showChart(
@@ -93,9 +184,8 @@ export async function showChart(
   const j = jupyter();
   const savePath = opts.savePath;
   if (!j && savePath === undefined) return;
-  const full = opts.title !== undefined && spec.title === undefined
-    ? { ...spec, title: opts.title }
-    : spec;
+  const full = withTitle(spec, opts.title);
+  const { pngOnly, scale } = chartMode(full, opts);
   if (savePath !== undefined && /\.svg$/i.test(savePath)) {
     stageOutput(savePath, await renderSvg(full));
   } else if (savePath !== undefined && /\.json$/i.test(savePath)) {
@@ -103,30 +193,16 @@ export async function showChart(
   }
   const needPng = j !== undefined || (savePath !== undefined && !/\.(svg|json)$/i.test(savePath));
   if (!needPng) return;
-  const scale = opts.scale ?? 2;
   const png = await renderPng(full, { scale });
   if (savePath !== undefined && !/\.(svg|json)$/i.test(savePath)) {
     stageOutput(savePath, png);
   }
   if (!j) return;
-  const [w, h] = pngSize(png);
-  const name = opts.title ?? (typeof full.title === "string" ? full.title : "chart");
-  const bundle: Bundle = {
-    "application/vnd.vegalite.v5+json": {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      ...full,
-    },
-    "image/png": toBase64(png),
-    "text/plain":
-      `${name} [Vega-Lite chart, ${Math.round(w / scale)}×${Math.round(h / scale)} px]` +
-      (savePath !== undefined ? ` saved to ${savePath}` : ""),
-  };
   // Sent as display_data with the PNG's CSS size in its metadata (what `display()` cannot
   // carry), so viewers that honour it (nbconvert HTML, VS Code, JupyterLab) show the 2× PNG
   // at 1× size; the spec/PNG choice itself is the frontend's.
   await j.broadcast("display_data", {
-    data: bundle,
-    metadata: { "image/png": { width: Math.round(w / scale), height: Math.round(h / scale) } },
+    ...displayOf(full, png, scale, pngOnly, opts),
     transient: {},
   });
 }
@@ -224,13 +300,7 @@ export function progressDisplay(opts: ProgressDisplayOptions = {}): ProgressDisp
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
   let lastMirrored = -Infinity;
-  const mirror = (() => {
-    try {
-      return Deno.env.get("SUITE_PROGRESS_TO_STDERR") === "1";
-    } catch {
-      return false;
-    }
-  })();
+  const mirror = env("SUITE_PROGRESS_TO_STDERR") === "1";
 
   const draw = (final: boolean): void => {
     const text = latest ?? "";

@@ -48,8 +48,11 @@ export interface FitOptions {
   onLog?: (point: LogPoint) => void;
   /** Steps between `onLog` calls (default 10). */
   logEvery?: number;
-  /** Called after each epoch with its history entry. */
-  onEpochEnd?: (entry: EpochRecord) => void | Promise<void>;
+  /**
+   * Called after each epoch with its history entry; returning `"stop"` ends training there (early
+   * stopping), the epochs run so far being the history.
+   */
+  onEpochEnd?: (entry: EpochRecord) => void | "stop" | Promise<void | "stop">;
 }
 
 /** A point of a training curve: running means over the last `logEvery` steps. */
@@ -219,7 +222,7 @@ export async function fit(
       const entry: EpochRecord = { epoch, loss, seconds, examplesPerSecond: seen / seconds };
       if (accuracy !== undefined) entry.accuracy = accuracy;
       history.push(entry);
-      await opts.onEpochEnd?.(entry);
+      if ((await opts.onEpochEnd?.(entry)) === "stop") break;
     }
   } finally {
     if (ownDisplay) progress?.done();

@@ -8,14 +8,53 @@ import { readAndDispose } from "../_read.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { toFloatBatch } from "../data/mod.ts";
 import type { BatchSource } from "./fit.ts";
+import { cropResize, flipHorizontal } from "../augment/views.ts";
+import type { Rng } from "../random.ts";
 
-/** The images `indices` of `set` with their class labels, as [b,28,28,1] floats and int32 ids. */
-export function labeledImageSource(set: ImageSet, indices: ArrayLike<number>): BatchSource {
+/**
+ * The light augmentation of labelled training (supervised from scratch and every fine-tune
+ * alike): a random shift of up to `shift` pixels in each direction (edge pixels repeated; the
+ * garments' borders are black) and a horizontal flip with probability ½. Square images only.
+ */
+export function augmentLabeled(
+  batch: Float32Array,
+  size: number,
+  rng: Rng,
+  opts: { shift?: number } = {},
+): Float32Array {
+  const shift = opts.shift ?? 2;
+  const pixels = size * size;
+  for (let at = 0; at < batch.length; at += pixels) {
+    const dx = rng.int(2 * shift + 1) - shift, dy = rng.int(2 * shift + 1) - shift;
+    let image = batch.subarray(at, at + pixels) as Float32Array;
+    if (dx || dy) image = cropResize(image, size, { x: dx, y: dy, width: size, height: size });
+    if (rng.next() < 0.5) image = flipHorizontal(image, size);
+    batch.set(image, at);
+  }
+  return batch;
+}
+
+/**
+ * The images `indices` of `set` with their class labels, as [b,28,28,1] floats and int32 ids;
+ * with `augment`, each batch goes through {@link augmentLabeled} (drawn from fit's seeded rng).
+ */
+export function labeledImageSource(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  opts: { augment?: boolean } = {},
+): BatchSource {
+  if (opts.augment && set.height !== set.width) {
+    throw new Error(
+      `labeledImageSource(): augmentation needs square images, got ${set.height}×${set.width}.`,
+    );
+  }
   return {
     size: indices.length,
-    batch(positions) {
+    batch(positions, rng) {
       const chosen = Array.from(positions, (p) => indices[p]);
-      const x = tf.tensor4d(toFloatBatch(set, chosen), [chosen.length, set.height, set.width, 1]);
+      const floats = toFloatBatch(set, chosen);
+      if (opts.augment) augmentLabeled(floats, set.width, rng);
+      const x = tf.tensor4d(floats, [chosen.length, set.height, set.width, 1]);
       const y = tf.tensor1d(Int32Array.from(chosen, (i) => set.labels[i]), "int32");
       return { x, y };
     },

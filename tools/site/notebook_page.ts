@@ -1,23 +1,25 @@
 /**
  * One notebook as a site page, rendered from the .ipynb itself: markdown cells (marked), code
  * cells with long sources and long printouts folded in `<details>`, generated bullet lists folded,
- * Vega-Lite outputs drawn live (their PNG as `<noscript>` fallback), every chart a captioned
- * figure, every table in a sideways-scrolling wrapper; a summary box (verdict and results table)
- * under the header and a table of contents.
+ * Vega-Lite outputs drawn live (their PNG as `<noscript>` fallback; PNG-only charts — image
+ * grids, oversized specs, see `isPngOnly` — as images), every chart a captioned figure, every
+ * table in a sideways-scrolling wrapper; a summary box (verdict and results table) under the
+ * header and a table of contents.
  * @module
  */
 import { marked } from "marked";
 import { budgetsOf } from "../../lib/results/describe.ts";
 import type { ResultRow, Results } from "../../lib/results/schema.ts";
 import { formatMetric, headlineFinding } from "../../lib/results/summary.ts";
+import { isPngOnly } from "../../lib/plot/specs.ts";
 import { formatTable } from "../../lib/show/format_table.ts";
+import { displayPath } from "../../lib/show/paths.ts";
+import { chartName } from "../../lib/show/show.ts";
 import { escape, imageFigure, liveFigure, slug, wrapTables } from "./html.ts";
 import { subTask, verdictText, withComparisons } from "./findings.ts";
 
 /** Lines of code or printout shown before a cell folds into `<details>`. */
 export const FOLD_LINES = 12;
-/** A Vega-Lite spec bigger than this (bytes of JSON) is shown as its PNG only. */
-export const MAX_LIVE_SPEC = 300_000;
 
 interface Output {
   output_type: string;
@@ -43,10 +45,18 @@ export function readNotebook(path: string): { cells: Cell[] } {
   try {
     nb = JSON.parse(Deno.readTextFileSync(path));
   } catch (e) {
-    throw new Error(`${path}: not a readable notebook (${(e as Error).message})`);
+    throw new Error(
+      `${displayPath(path)}: not a readable notebook (${(e as Error).message.split(": ")[0]}); ` +
+        "restore it with git or re-run it: `deno task run <notebook>`",
+    );
   }
   if (!Array.isArray((nb as { cells?: unknown })?.cells)) {
-    throw new Error(`${path}: not a notebook (no "cells" array)`);
+    throw new Error(
+      `${
+        displayPath(path)
+      }: not a notebook (no "cells" array); restore it with git or re-run it: ` +
+        "`deno task run <notebook>`",
+    );
   }
   return nb as { cells: Cell[] };
 }
@@ -192,14 +202,18 @@ export async function renderNotebook(
         if (spec || png) {
           figure++;
           const caption = `Figure ${figure}. ${
-            escape(specTitle(spec) || lastHeading || `output of cell ${index + 1}`)
+            escape(
+              specTitle(spec) || chartName(d["text/plain"]) || lastHeading ||
+                `output of cell ${index + 1}`,
+            )
           }`;
           let pngPath: string | undefined;
           if (png) {
             const bytes = Uint8Array.from(atob(png.replace(/\s/g, "")), (c) => c.charCodeAt(0));
             pngPath = await writePng(`${stem}-fig${figure}.png`, bytes);
           }
-          const live = spec && JSON.stringify(spec).length <= MAX_LIVE_SPEC;
+          // Image grids and oversized specs: their PNG (see isPngOnly).
+          const live = spec && !isPngOnly(spec);
           html.push(
             live
               ? liveFigure(

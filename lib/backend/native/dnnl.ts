@@ -19,6 +19,7 @@
  * ```
  * @module
  */
+import { env } from "../../config/env.ts";
 
 /** Why the native backend cannot load: names the library, what is wrong and the fix. */
 export class NativeUnavailable extends Error {
@@ -258,10 +259,7 @@ const MEMORY_ALLOCATE = Deno.UnsafePointer.create(0xffffffffffffffffn);
 const SUPPORTED = "oneDNN 2.x (tested: 2.6.3, Debian bookworm's libdnnl2)";
 
 function candidates(): string[] {
-  let explicit: string | undefined;
-  try {
-    explicit = Deno.env.get("DNNL_LIBRARY") || undefined;
-  } catch { /* no env permission */ }
+  const explicit = env("DNNL_LIBRARY");
   if (explicit) return [explicit];
   if (Deno.build.os === "darwin") {
     return [

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import { bandedImages } from "./_test_util.ts";
+import { bandedImages } from "../eval/_test_util.ts";
 import {
   combineProtocols,
   type Method,
@@ -11,7 +11,7 @@ import {
   trainedMethod,
 } from "./protocol.ts";
 import * as tf from "@tensorflow/tfjs";
-import { modelFeatures, modelIdentity } from "./features.ts";
+import { modelFeatures, modelIdentity } from "../eval/features.ts";
 import { hashValue } from "./run_cache.ts";
 import { buildEncoder } from "../models/encoder.ts";
 import { blockFeatures } from "../models/blocks.ts";
@@ -102,7 +102,14 @@ Deno.test({
   fn: async () => {
     const method = trainedMethod("sup", "supervised", {
       numClasses: 3,
-      schedule: { batchSize: 8, epochs: 1, maxSteps: 3, learningRate: 1e-2 },
+      schedule: {
+        batchSize: 8,
+        maxEpochs: 1,
+        patience: 1,
+        maxImages: null,
+        learningRates: [1e-2],
+        augment: false,
+      },
     });
     const opts = { budgets: [4], seeds: [0, 1], numClasses: 3, progress: false };
     const inline = await runProtocol(data, [method], { ...opts, workers: 0 });
@@ -162,7 +169,14 @@ Deno.test({
   fn: async () => {
     const stack = buildDenseStack({ units: [16, 8], seed: 5 });
     const architecture = denseArchitecture(stack);
-    const schedule = { batchSize: 8, epochs: 1, maxSteps: 3, learningRate: 1e-2 };
+    const schedule = {
+      batchSize: 8,
+      maxEpochs: 1,
+      patience: 1,
+      maxImages: null,
+      learningRates: [1e-2],
+      augment: false,
+    };
     const opts = { budgets: [4], seeds: [0, 1], numClasses: 3, progress: false };
     const methods = [
       trainedMethod("mlp", "supervised", { architecture, numClasses: 3, schedule }),

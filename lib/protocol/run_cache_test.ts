@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import { bandedImages } from "./_test_util.ts";
+import { bandedImages } from "../eval/_test_util.ts";
 import {
   cachedFeatures,
   modelSource,
@@ -9,7 +9,18 @@ import {
   trainedMethod,
 } from "./protocol.ts";
 import { buildEncoder } from "../models/encoder.ts";
-import { codeFingerprint, hashValue, pruneRunCache, runCacheDir, runProblem } from "./run_cache.ts";
+import { computesResults } from "../results/code_version.ts";
+import {
+  codeFingerprint,
+  hashValue,
+  moduleClosure,
+  moduleFingerprint,
+  pruneRunCache,
+  runCacheDir,
+  runKey,
+  runProblem,
+  writeRun,
+} from "./run_cache.ts";
 
 await initBackend("wasm");
 
@@ -56,6 +67,49 @@ const files = async (dir: string) => {
 };
 
 const protocol = { budgets: [2, "all" as const], seeds: [0, 1], numClasses: 3, progress: false };
+
+/** An entry re-signed after an edit: a valid checksum over what it now holds. */
+async function signed(e: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { checksum: _, ...content } = e;
+  return { ...content, checksum: await hashValue(content) };
+}
+
+/** Writes `files` (paths relative to it) under a fresh temporary directory; returns its URL. */
+function moduleTree(files: Record<string, string>): URL {
+  const root = Deno.makeTempDirSync({ prefix: "modules-" });
+  for (const [path, text] of Object.entries(files)) {
+    Deno.mkdirSync(`${root}/${path}`.replace(/\/[^/]*$/, ""), { recursive: true });
+    Deno.writeTextFileSync(`${root}/${path}`, text);
+  }
+  return new URL(`file://${root}/`);
+}
+
+/**
+ * a.ts imports b.ts (which imports a.ts back: a cycle, and a chart), a type from t.ts, and names
+ * c.ts only in a doc comment's example; c.ts is imported by nothing.
+ */
+const TREE: Record<string, string> = {
+  "lib/a.ts": [
+    'import { b } from "./b.ts";',
+    'import type { T } from "./t.ts";',
+    'export type { T } from "./t.ts";',
+    "/**",
+    " * ```ts",
+    ' * import { c } from "./c.ts";',
+    " * ```",
+    " */",
+    "export const a: T = b + 1;",
+  ].join("\n"),
+  "lib/b.ts": [
+    'import { a } from "./a.ts";',
+    'import { chart } from "./plot/chart.ts";',
+    "export const b = 1;",
+    "export const both = () => [a, chart];",
+  ].join("\n"),
+  "lib/c.ts": "export const c = 3;\n",
+  "lib/t.ts": "export type T = number;\n",
+  "lib/plot/chart.ts": 'export const chart = "bars";\n',
+};
 
 Deno.test("hashValue() ignores key order and sees every byte of a typed array", async () => {
   assertEquals(await hashValue({ a: 1, b: [2, 3] }), await hashValue({ b: [2, 3], a: 1 }));
@@ -109,14 +163,21 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     await inTempResults(async (dir) => {
-      const schedule = { batchSize: 8, epochs: 1, maxSteps: 3, learningRate: 1e-2 };
+      const schedule = {
+        batchSize: 8,
+        maxEpochs: 1,
+        patience: 1,
+        maxImages: null,
+        learningRates: [1e-2],
+        augment: false,
+      };
       const opts = { budgets: [4], seeds: [0], numClasses: 3, progress: false, cache: true };
       const method = (s: typeof schedule) => trainedMethod("sup", "supervised", { schedule: s });
       const trained = await runProtocol(data, [method(schedule)], { ...opts, workers: 2 });
       const reused = await runProtocol(data, [method({ ...schedule })], { ...opts, workers: 2 });
       assertEquals(reused.runs[0].reused?.seconds, trained.runs[0].seconds);
       assertEquals(reused.runs[0].accuracy, trained.runs[0].accuracy);
-      const longer = await runProtocol(data, [method({ ...schedule, maxSteps: 4 })], opts);
+      const longer = await runProtocol(data, [method({ ...schedule, maxEpochs: 2 })], opts);
       assertEquals(longer.runs[0].reused, undefined);
       assertEquals((await files(`${dir}/cache`)).length, 2);
     });
@@ -204,10 +265,6 @@ Deno.test({
         ["no checksum", ({ checksum: _, ...e }) => e, /no checksum/],
       ];
       // Re-signed entries (a valid checksum) are still checked for what they hold.
-      const signed = async (e: Record<string, unknown>) => {
-        const { checksum: _, ...content } = e;
-        return { ...content, checksum: await hashValue(content) };
-      };
       const resigned: [string, Record<string, unknown>, RegExp][] = [
         [
           "out of range",
@@ -254,4 +311,116 @@ Deno.test({
       assertEquals(await runProblem(rewritten, good.key), null);
     });
   },
+});
+
+Deno.test("moduleClosure() follows value imports, through a cycle, not type-only ones", () => {
+  const root = moduleTree(TREE);
+  const closure = (path: string) => moduleClosure([new URL(path, root)], { root });
+  assertEquals(closure("lib/a.ts"), ["lib/a.ts", "lib/b.ts", "lib/plot/chart.ts"]);
+  assertEquals(closure("lib/b.ts"), closure("lib/a.ts"));
+  assertEquals(closure("lib/c.ts"), ["lib/c.ts"]);
+  assertEquals(moduleClosure(["lib/c.ts", "lib/a.ts"], { root }).length, 4);
+  assertThrows(() => moduleClosure([], { root }), /name at least one module/);
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("moduleClosure() reads every form of import; a missing file is skipped or named", () => {
+  const root = moduleTree({
+    "lib/m.ts": [
+      'import * as tf from "@tensorflow/tfjs";',
+      'import { x } from "npm:left-pad";',
+      "import {",
+      "  one,",
+      "  two, // both",
+      '} from "./multi.ts";',
+      'import "./side.ts";',
+      'export * from "./star.ts";',
+      'export { three as four } from "../named.ts";',
+      'export type { Five } from "./types.ts";',
+      'import { type Six, seven } from "./inline_type.ts";',
+      'const lazy = () => import("./lazy.ts");',
+      'const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });',
+      'const data = new URL("../data/images.bin", import.meta.url);',
+    ].join("\n"),
+    ...Object.fromEntries(
+      ["multi", "side", "star", "inline_type", "lazy", "worker"].map((m) => [`lib/${m}.ts`, ""]),
+    ),
+    "named.ts": "",
+    "lib/gone.ts": 'import { nothing } from "./nothing.ts";\n',
+  });
+  assertEquals(moduleClosure([new URL("lib/m.ts", root)], { root }), [
+    "lib/inline_type.ts",
+    "lib/lazy.ts",
+    "lib/m.ts",
+    "lib/multi.ts",
+    "lib/side.ts",
+    "lib/star.ts",
+    "lib/worker.ts",
+    "named.ts",
+  ]);
+  assertEquals(moduleClosure([new URL("lib/gone.ts", root)], { root }), ["lib/gone.ts"]);
+  assertThrows(() => moduleClosure([new URL("lib/absent.ts", root)], { root }), /lib\/absent\.ts/);
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("moduleFingerprint() changes with the files a module reaches, only those", async () => {
+  const fingerprint = async (files: Record<string, string>) => {
+    const root = moduleTree(files);
+    const hash = await moduleFingerprint([new URL("lib/a.ts", root)], { root });
+    Deno.removeSync(root, { recursive: true });
+    return hash;
+  };
+  const base = await fingerprint(TREE);
+  assertEquals(base.length, 64);
+  // An unreached file, a type-only import and a chart (reporting-only) edited: the same code.
+  const unrelated = await fingerprint({
+    ...TREE,
+    "lib/c.ts": "export const c = 4;\n",
+    "lib/t.ts": "export type T = string;\n",
+    "lib/plot/chart.ts": 'export const chart = "lines";\n',
+  });
+  assertEquals(unrelated, base);
+  // A module it imports edited: other code.
+  const edited = await fingerprint({ ...TREE, "lib/b.ts": TREE["lib/b.ts"] + "\n// edited" });
+  assert(edited !== base);
+});
+
+/**
+ * The linear probe reaches no chart and no pretext task. It does reach one display file,
+ * lib/show/paths.ts (for naming paths in messages), through features.ts → data/mod.ts →
+ * fashion_mnist.ts → run_cache.ts → results/save.ts: like every file under lib/show/ it is
+ * reporting-only, so it counts for nothing in the fingerprint.
+ */
+Deno.test("the linear probe's fingerprint covers no chart, display or pretext file", () => {
+  const probe = new URL("../eval/linear_probe.ts", import.meta.url);
+  const closure = moduleClosure([probe]);
+  assert(closure.includes("lib/eval/linear_probe.ts"), closure.join(", "));
+  assertEquals(closure.filter((path) => /^lib\/(plot|pretext)\//.test(path)), []);
+  const display = closure.filter((path) => path.startsWith("lib/show/"));
+  assertEquals(display.filter(computesResults), []);
+  const withProtocol = moduleClosure([probe, new URL("./protocol.ts", import.meta.url)]);
+  assertEquals(withProtocol.filter((path) => path.startsWith("lib/pretext/")), []);
+});
+
+Deno.test("runKey(modules) keys by the modules' code; pruneRunCache() keeps current", async () => {
+  await inTempResults(async (results) => {
+    const dir = `${results}/cache`;
+    const modules = [new URL("../eval/linear_probe.ts", import.meta.url)];
+    const key = await runKey({ x: 1 }, { modules });
+    assertEquals(key, await runKey({ x: 1 }, { modules: [modules[0].href] }));
+    assert(key !== await runKey({ x: 1 }));
+    const run = { key, scores: { accuracy: 0.5 }, computedBy: "p", seconds: 1 };
+    await writeRun(dir, run, { modules });
+    const entry = JSON.parse(await Deno.readTextFile(`${dir}/${key}.json`));
+    assertEquals(entry.modules, ["lib/eval/linear_probe.ts"]);
+    assertEquals(entry.code, await moduleFingerprint(modules));
+    assertEquals(await runProblem(entry, key), null);
+    const stale = [
+      await signed({ ...entry, key: "other-code", code: "x" }),
+      await signed({ ...entry, key: "gone", modules: ["lib/eval/gone.ts"] }),
+    ];
+    for (const e of stale) await Deno.writeTextFile(`${dir}/${e.key}.json`, JSON.stringify(e));
+    assertEquals(await pruneRunCache(dir), 2);
+    assertEquals(await files(dir), [`${key}.json`]);
+  });
 });

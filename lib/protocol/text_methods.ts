@@ -1,8 +1,8 @@
 /**
  * Methods of the matched protocol for text ({@link TextSet}): the embedding-bag classifier trained
- * on the labeled subset — from scratch (supervised) or from pretrained word vectors (fine-tuned).
- * They are small, so they run inline on the protocol's thread (the worker pool hosts image
- * training only).
+ * on the labeled subset — from scratch (supervised) or from pretrained word vectors (fine-tuned) —
+ * and the feature source of pooled word vectors that the linear probe reads. The networks are
+ * small, so they run inline on the protocol's thread (the worker pool hosts image training only).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -12,9 +12,26 @@ import { buildEmbeddingBagClassifier, padTokens } from "../models/word_vectors.t
 import type { Family } from "../results/mod.ts";
 import { fit } from "../train/fit.ts";
 import type { BatchSource } from "../train/fit.ts";
-import type { Features } from "./features.ts";
-import { accuracyScorer, type Method, type Scorer } from "./protocol.ts";
-import { scheduleFor, type TrainSchedule } from "./train_and_score.ts";
+import type { Features } from "../eval/features.ts";
+import {
+  accuracyScorer,
+  cachedFeatures,
+  type FeatureSource,
+  type Method,
+  type ProtocolData,
+  type Scorer,
+} from "./protocol.ts";
+import { averageWordVectors } from "../eval/text_features.ts";
+import { scheduleFor, type StepSchedule } from "./train_and_score.ts";
+
+/**
+ * Each document of the train pool and the test set as its mean word vector
+ * ({@link averageWordVectors}), computed once: the one path from word vectors — pretrained or the
+ * random control (`randomWordVectors`) — to the features a probe reads.
+ */
+export function wordVectorSource(data: ProtocolData<TextSet>, vectors: Features): FeatureSource {
+  return cachedFeatures(data, (set) => averageWordVectors(set, vectors));
+}
 
 /** Documents `indices` of `set` as padded ids [batch, maxTokens] with their labels. */
 export function labeledTextSource(
@@ -69,7 +86,7 @@ export interface EmbeddingBagMethodOptions {
   vectors?: Features;
   /** Tokens read per document. */
   maxTokens: number;
-  schedule: TrainSchedule;
+  schedule: StepSchedule;
   scorer?: Scorer;
 }
 

@@ -3,7 +3,7 @@ import { initBackend } from "../backend/mod.ts";
 import { buildEncoder } from "../models/encoder.ts";
 import { blockFeatures } from "../models/blocks.ts";
 import { pooledBlockFeatures } from "../models/pooled_blocks.ts";
-import { bandedImages } from "./_test_util.ts";
+import { bandedImages } from "../eval/_test_util.ts";
 import { blockProbes } from "./block_probes.ts";
 import { modelSource, probeMethod, runProtocol } from "./protocol.ts";
 

@@ -14,10 +14,10 @@
  * ```
  * @module
  */
-import type { KnnOptions } from "./knn.ts";
 import {
   type FeatureSource,
   knnMethod,
+  type KnnMethodOptions,
   type Method,
   probeMethod,
   trainedMethod,
@@ -38,10 +38,10 @@ export interface BaselineFeatures {
 export interface BaselineOptions {
   /** The number of PCA components (named in the PCA row). */
   pcaComponents: number;
-  /** The supervised network's schedule (the same as the notebooks' fine-tuning). */
+  /** The supervised network's schedule (`trainSchedule(config, "scratch")`, lib/protocol). */
   schedule: TrainSchedule;
-  /** Adds "random encoder + kNN" (for notebooks that report kNN rows). */
-  knn?: KnnOptions;
+  /** Adds "random encoder + kNN" (for notebooks that report kNN rows); `{}`: k and T chosen. */
+  knn?: KnnMethodOptions;
 }
 
 /**

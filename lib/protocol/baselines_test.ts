@@ -7,7 +7,14 @@ const source = (): FeatureSource => {
   return { train: none, test: none };
 };
 const features = { pixels: source(), pca: source(), random: source() };
-const schedule = { batchSize: 64, epochs: 30, maxSteps: 100, learningRate: 2e-3 };
+const schedule = {
+  batchSize: 64,
+  maxEpochs: 30,
+  patience: 5,
+  maxImages: null,
+  learningRates: [2e-3],
+  augment: true,
+};
 
 Deno.test("baselineMethods(): the shared rows, named and grouped as every notebook reports them", () => {
   const methods = baselineMethods(features, { pcaComponents: 64, schedule });
