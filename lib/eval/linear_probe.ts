@@ -23,6 +23,11 @@ export interface LinearProbeOptions {
    * (default true). False fits the raw features, keeping e.g. PCA's variance ordering.
    */
   standardize?: boolean;
+  /**
+   * Starting parameters (a previous probe's `theta` on the same features and classes, e.g. at a
+   * neighbouring C: a warm start along a regularisation path); default zeros.
+   */
+  start?: Float64Array;
 }
 
 /** A fitted probe. */
@@ -31,6 +36,8 @@ export interface LinearProbe {
   numClasses: number;
   iterations: number;
   finalLoss: number;
+  /** The fitted parameters [W (dim×k) row-major, b (k)], e.g. to warm-start another fit. */
+  theta: Float64Array;
   /** Predicted classes for each row of `features` (raw, unstandardised). */
   predict(features: Features): Promise<Int32Array>;
 }
@@ -99,7 +106,14 @@ export async function trainLinearProbe(
     return { f: value, g };
   };
 
-  const { theta, iterations, loss } = await lbfgs(evaluate, new Float64Array((dim + 1) * k), {
+  const size = (dim + 1) * k;
+  if (opts.start && opts.start.length !== size) {
+    throw new Error(
+      `trainLinearProbe(): start has ${opts.start.length} values; ${dim} features × ${k} classes ` +
+        `need ${size} (pass the theta of a probe on the same features).`,
+    );
+  }
+  const { theta, iterations, loss } = await lbfgs(evaluate, opts.start ?? new Float64Array(size), {
     maxIterations: opts.maxIterations ?? 300,
     tolerance: opts.tolerance ?? 1e-5,
   });
@@ -112,6 +126,7 @@ export async function trainLinearProbe(
     numClasses: k,
     iterations,
     finalLoss: loss,
+    theta,
     async predict(test: Features): Promise<Int32Array> {
       if (test.dim !== dim) {
         throw new Error(`LinearProbe.predict(): features have dim ${test.dim}, the probe ${dim}.`);

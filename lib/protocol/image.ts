@@ -77,7 +77,7 @@ export function imageProtocol(mode: SuiteMode = suiteMode()): ImageProtocol {
     fineTuneLearningRates: [2e-3, 5e-4],
     supervisedMaxEpochs: byMode({ smoke: 2, standard: 100, full: 200 }, mode),
     supervisedPatience: byMode({ smoke: 1, standard: 10, full: 20 }, mode),
-    supervisedMaxImages: byMode({ smoke: 1000, standard: 100000, full: 1000000 }, mode),
+    supervisedMaxImages: byMode({ smoke: 1000, standard: 200000, full: 3000000 }, mode),
     fineTuneBudgets: byMode<LabelBudget[]>({ smoke: [10], standard: [10, 100], full: all }, mode),
   };
 }

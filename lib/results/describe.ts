@@ -63,3 +63,32 @@ export function describeAgainstFamilies(rows: ResultRow[], method: string): stri
   }
   return lines;
 }
+
+/**
+ * Per budget, whether pretraining gives the best row: the best of `methods` (highest mean) against
+ * the best row of every other family (control, unsupervised, supervised), under the one rule —
+ * "beats" only when the paired 95 % interval excludes zero, else "ties" (or "loses to"). One
+ * markdown bullet per budget where both exist.
+ */
+export function describeBestOf(rows: ResultRow[], methods: string[]): string[] {
+  const lines: string[] = [];
+  for (const budget of budgetsOf(rows)) {
+    const here = rows.filter((r) => r.labelsPerClass === budget);
+    const mine = here.filter((r) => methods.includes(r.method));
+    if (!mine.length) continue;
+    const best = mine.reduce((a, b) => (b.mean > a.mean ? b : a));
+    const others = here.filter((r) => r.family !== "self-supervised" && r.metric === best.metric);
+    if (!others.length) continue;
+    const other = others.reduce((a, b) => (b.mean > a.mean ? b : a));
+    const label = budget === "all" ? "with all labels" : `at ${budget} labels/class`;
+    lines.push(
+      `- ${label}, the best pretrained row, **${best.method}** (${formatAccuracy(best)}), ` +
+        describeComparison(
+          pairedComparison(best, other),
+          `the best row without pretraining, ${other.method} at ${formatAccuracy(other)}`,
+          best.metric,
+        ) + ".",
+    );
+  }
+  return lines;
+}

@@ -49,12 +49,31 @@ export function bootstrapMeanInterval(
   return [quantile(0.025), quantile(0.975)];
 }
 
-/** What a paired comparison needs of a row: its mean and, where recorded, per-seed scores. */
-export type PairableRow = Pick<ResultRow, "mean" | "scores" | "seeds">;
+/**
+ * What a paired comparison needs of a row: its mean and, where recorded, per-seed scores (and its
+ * budget: see {@link pairedDifferences}).
+ */
+export type PairableRow = Pick<ResultRow, "mean" | "scores" | "seeds"> & {
+  labelsPerClass?: ResultRow["labelsPerClass"];
+};
 
-/** Per-seed differences `a − b` over the seeds both rows have scores for (matched by seed). */
+/**
+ * A row that stands for every seed: one run with all labels. With every label the subset is the
+ * whole pool whatever the seed, and a method that runs once there (a probe, kNN) is deterministic,
+ * so its one score is what every seed would give.
+ */
+function seedFree(row: PairableRow): boolean {
+  return row.labelsPerClass === "all" && row.scores?.length === 1;
+}
+
+/**
+ * Per-seed differences `a − b` over the seeds both rows have scores for (matched by seed); a
+ * single all-labels run ({@link seedFree}) pairs with each seed of the other row.
+ */
 export function pairedDifferences(a: PairableRow, b: PairableRow): number[] {
   if (!a.scores || !b.scores || !a.seeds || !b.seeds) return [];
+  if (seedFree(a) && !seedFree(b)) return b.scores.map((score) => a.scores![0] - score);
+  if (seedFree(b) && !seedFree(a)) return a.scores.map((score) => score - b.scores![0]);
   const bBySeed = new Map(b.seeds.map((seed, i) => [seed, b.scores![i]]));
   const diffs: number[] = [];
   a.seeds.forEach((seed, i) => {
@@ -115,10 +134,15 @@ export function describeComparison(comparison: Comparison, what: string, metric 
   return `${verdict(comparison, metric)} ${what} (${formatComparison(comparison, metric)})`;
 }
 
-/** Method names of the untrained reference encoder's rows start with this. */
-export const UNTRAINED_PREFIX = "random encoder";
+/**
+ * Method names of the untrained references' rows start with one of these: the untrained encoder
+ * (images) and random word vectors (text).
+ */
+export const UNTRAINED_PREFIXES = ["random encoder", "random word vectors"] as const;
 /** The untrained encoder's default read-out, used when a row's read-out has no untrained row. */
 export const UNTRAINED_DEFAULT = "random encoder + linear probe";
+/** The same for text. */
+export const UNTRAINED_TEXT_DEFAULT = "random word vectors + linear probe";
 /** The supervised-from-scratch rows, in order of preference (images, then text). */
 export const SUPERVISED_REFERENCES = ["supervised (from scratch)", "embedding bag (from scratch)"];
 
@@ -144,14 +168,14 @@ export function referencesOf(
     r.metric === row.metric && taskPrefix(r.method) === prefix
   );
   const own = (r: ResultRow) => r.method.slice(prefix.length);
-  const untrained = here.filter((r) => own(r).startsWith(UNTRAINED_PREFIX));
+  const prefixOf = (r: ResultRow) => UNTRAINED_PREFIXES.find((p) => own(r).startsWith(p));
+  const untrained = here.filter((r) => prefixOf(r));
   const sameReadout = untrained
-    .map((r) => ({ r, readout: own(r).slice(UNTRAINED_PREFIX.length) }))
+    .map((r) => ({ r, readout: own(r).slice(prefixOf(r)!.length) }))
     .filter(({ readout }) => readout && row.method.endsWith(readout))
     .sort((x, y) => y.readout.length - x.readout.length)[0]?.r;
-  const random = own(row).startsWith(UNTRAINED_PREFIX)
-    ? undefined
-    : sameReadout ?? untrained.find((r) => own(r) === UNTRAINED_DEFAULT);
+  const random = prefixOf(row) ? undefined : sameReadout ??
+    untrained.find((r) => own(r) === UNTRAINED_DEFAULT || own(r) === UNTRAINED_TEXT_DEFAULT);
   const supervised = SUPERVISED_REFERENCES.map((name) => here.find((r) => own(r) === name))
     .find((r) => r);
   return { ...(random ? { random } : {}), ...(supervised ? { supervised } : {}) };
