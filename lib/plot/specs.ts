@@ -409,6 +409,14 @@ export interface GridImage {
   row?: string;
   /** Grid column label (e.g. "90°"); images sharing it are drawn in one column. */
   col?: string;
+  /**
+   * Column group (e.g. a feature space): images sharing it form one block of columns, headed by
+   * the group's name; blocks are drawn side by side in first-seen order, images with no group
+   * first, under no name. Every block must hold every row. Only with `row`/`col` labels.
+   */
+  group?: string;
+  /** `"wrong"`: frame the image in {@linkcode WRONG_COLOR} (e.g. a neighbour of another class). */
+  mark?: "wrong";
   /** Caption above the image; used only when no image has `row`/`col`. */
   label?: string;
 }
@@ -430,9 +438,20 @@ export interface ImageGridOptions {
   invert?: boolean;
 }
 
+/** The colour of the frame around an image marked `"wrong"`. */
+export const WRONG_COLOR = "#e41a1c";
+/** Width of that frame in screen pixels. */
+export const WRONG_STROKE = 3;
+/** Gap between images, and between blocks of columns (`group`), in screen pixels. */
+const SPACING = 4;
+const GROUP_SPACING = 16;
+
 /**
  * Grayscale images as a rect-mark heatmap faceted into a grid: by `row`/`col` labels when the
  * images carry them (e.g. one example per row, one rotation per column), else wrapped by index.
+ * With `group`s, the columns come in blocks side by side, one per group, each headed by its name
+ * (e.g. one row per query; the query, then its neighbours in each of three spaces). Images
+ * marked `"wrong"` get a red frame.
  *
  * To stay small and fast (~40 images of 28×28 → ~100 kB of JSON), each image is stored as one
  * data row holding its pixels quantised to integers 0..255; Vega-Lite `flatten` + `window`
@@ -440,11 +459,13 @@ export interface ImageGridOptions {
  * background has that colour instead.
  *
  * The spec is marked `usermeta: { pngOnly: true }`: `showChart` sends it to notebooks as a PNG
- * only (see {@linkcode isPngOnly}).
+ * only (see `isPngOnly`).
  *
  * @param images The images; values are clamped to the domain.
  * @param opts Title, `pixelSize`, `columns`, `domain`, `invert`.
  * @returns A Vega-Lite v5 spec.
+ * @throws {RangeError} With no images, a pixel count that is not width × height, or groups
+ * without row/col labels or with a row missing from a block.
  */
 export function imageGrid(
   images: readonly GridImage[],
@@ -453,6 +474,11 @@ export function imageGrid(
   if (images.length === 0) throw new RangeError("imageGrid needs at least one image");
   const hasRow = images.some((im) => im.row !== undefined);
   const hasCol = images.some((im) => im.col !== undefined);
+  const hasGroup = images.some((im) => im.group !== undefined);
+  const hasMark = images.some((im) => im.mark === "wrong");
+  if (hasGroup && !(hasRow || hasCol)) {
+    throw new RangeError("imageGrid: `group` needs `row`/`col` labels on the images");
+  }
   let domain = opts.domain;
   if (!domain) {
     let max = 0;
@@ -468,6 +494,7 @@ export function imageGrid(
   const span = hi - lo || 1;
   const rows: string[] = [];
   const cols: string[] = [];
+  const groups: string[] = [];
   const values = images.map((im, idx) => {
     if (im.pixels.length !== im.width * im.height) {
       throw new RangeError(
@@ -476,14 +503,19 @@ export function imageGrid(
     }
     const r = im.row ?? "";
     const c = im.col ?? "";
+    const g = im.group ?? "";
     if (!rows.includes(r)) rows.push(r);
     if (!cols.includes(c)) cols.push(c);
+    if (!groups.includes(g)) groups.push(g);
     const p = new Array<number>(im.pixels.length);
     for (let i = 0; i < p.length; i++) {
       const t = (im.pixels[i] - lo) / span;
       p[i] = Math.round(Math.min(1, Math.max(0, t)) * 255);
     }
-    return { i: idx, w: im.width, r, c, p };
+    const datum: Record<string, unknown> = { i: idx, w: im.width, r, c, p };
+    if (hasGroup) datum.g = g;
+    if (hasMark) Object.assign(datum, { h: im.height, m: im.mark === "wrong" ? 1 : 0 });
+    return datum;
   });
   const maxW = Math.max(...images.map((im) => im.width));
   const maxH = Math.max(...images.map((im) => im.height));
@@ -498,24 +530,24 @@ export function imageGrid(
     { calculate: "datum.x + 1", as: "x1" },
     { calculate: "datum.y + 1", as: "y1" },
   ];
-  const unit = {
-    width: maxW * k,
-    height: maxH * k,
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { domain: [0, maxW], nice: false },
+    axis: null,
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    scale: { domain: [0, maxH], nice: false, reverse: true },
+    axis: null,
+  };
+  const pixels = {
     mark: { type: "rect", strokeWidth: 0 },
     encoding: {
-      x: {
-        field: "x",
-        type: "quantitative",
-        scale: { domain: [0, maxW], nice: false },
-        axis: null,
-      },
+      x,
       x2: { field: "x1" },
-      y: {
-        field: "y",
-        type: "quantitative",
-        scale: { domain: [0, maxH], nice: false, reverse: true },
-        axis: null,
-      },
+      y,
       y2: { field: "y1" },
       color: {
         field: "v",
@@ -525,28 +557,92 @@ export function imageGrid(
       },
     },
   };
+  const size = { width: maxW * k, height: maxH * k };
+  // The frame's rectangle lies one stroke width inside the image: Vega pads a stroked mark's
+  // bounds by its full stroke width, and anything beyond the cell would widen every cell.
+  const inset = WRONG_STROKE / k;
+  const unit = hasMark
+    ? {
+      ...size,
+      layer: [pixels, {
+        // One datum per marked image (its first pixel, at x = y = 0, is always kept).
+        transform: [
+          { filter: "datum.m == 1 && datum.k == 1" },
+          { calculate: `${inset}`, as: "f0" },
+          { calculate: `datum.w - ${inset}`, as: "fx1" },
+          { calculate: `datum.h - ${inset}`, as: "fy1" },
+        ],
+        mark: {
+          type: "rect",
+          filled: false,
+          stroke: WRONG_COLOR,
+          strokeWidth: WRONG_STROKE,
+        },
+        encoding: {
+          x: { ...x, field: "f0" },
+          x2: { field: "fx1" },
+          y: { ...y, field: "f0" },
+          y2: { field: "fy1" },
+        },
+      }],
+    }
+    : { ...size, ...pixels };
   const header = { title: null, labelFontSize: 11, labelPadding: 3 };
+  const rowHeader = { ...header, labelAngle: 0, labelAlign: "right" };
+  // Vega places a left row label as if it were left-aligned, `offset` + its width left of the
+  // images, and the width is *estimated* (0.8 em a character, wider than the font's): a label
+  // aligned "right" then ends short of the images by its estimated width, one aligned "left" ends
+  // at them (with exact widths) or a little short (estimated). Used where no old spec changes.
+  const leftRowHeader = { ...header, labelAngle: 0, labelAlign: "left" };
   const spec: VegaLiteSpec = {
-    ...base(opts),
+    $schema: VEGA_LITE_SCHEMA,
+    background: "white",
+    ...(opts.title !== undefined ? { title: opts.title } : {}),
     data: { values },
     transform,
-    spacing: 4,
+    spacing: hasGroup ? GROUP_SPACING : SPACING,
     // No per-pixel ARIA labels: they would triple the SVG size.
     config: { view: { stroke: null, fill: range[0] }, aria: false },
     // One datum per pixel: notebooks and the site show the PNG only (see isPngOnly).
     usermeta: { pngOnly: true },
-    spec: unit,
   };
-  if (hasRow || hasCol) {
-    const facet: Record<string, unknown> = {};
-    if (hasRow) {
-      facet.row = {
-        field: "r",
-        type: "nominal",
-        sort: rows,
-        header: { ...header, labelAngle: 0, labelAlign: "right" },
-      };
+  if (!hasGroup) spec.spec = unit;
+  if (hasGroup) {
+    for (const g of groups) {
+      const missing = rows.filter((r) => !values.some((v) => v.g === g && v.r === r));
+      if (missing.length > 0) {
+        throw new RangeError(
+          `imageGrid: group "${g}" has no image in row(s) ${JSON.stringify(missing)}; ` +
+            `every group needs every row`,
+        );
+      }
     }
+    // Vega's grid layout aligns the blocks' cells, titled or not.
+    spec.hconcat = groups.map((g, n) => {
+      const blockCols = cols.filter((c) => values.some((v) => v.g === g && v.c === c));
+      const facet: Record<string, unknown> = {};
+      if (hasRow) {
+        facet.row = {
+          field: "r",
+          type: "nominal",
+          sort: rows,
+          header: n === 0 ? leftRowHeader : { labels: false, title: null },
+        };
+      }
+      if (hasCol) facet.column = { field: "c", type: "nominal", sort: blockCols, header };
+      return {
+        ...(g === ""
+          ? {}
+          : { title: { text: g, anchor: "middle", fontSize: 12, fontWeight: "bold" } }),
+        transform: [{ filter: `datum.g === ${JSON.stringify(g)}` }],
+        facet,
+        spacing: SPACING,
+        spec: unit,
+      };
+    });
+  } else if (hasRow || hasCol) {
+    const facet: Record<string, unknown> = {};
+    if (hasRow) facet.row = { field: "r", type: "nominal", sort: rows, header: rowHeader };
     if (hasCol) facet.column = { field: "c", type: "nominal", sort: cols, header };
     spec.facet = facet;
   } else {
