@@ -45,7 +45,7 @@ function base(opts: ChartOptions): VegaLiteSpec {
  * A spec whose JSON is longer than this (characters) is shown as its PNG only: in notebook outputs
  * (`showChart`) and on the static site, where it would be too heavy to embed and draw live.
  */
-export const MAX_LIVE_SPEC = 300_000;
+export const MAX_LIVE_SPEC = 250_000;
 
 /**
  * Whether a chart is shown as its PNG only, with no Vega-Lite JSON in notebook outputs and no live
