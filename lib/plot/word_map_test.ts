@@ -2,10 +2,10 @@ import { assert, assertEquals } from "../_assert.ts";
 import { createRng } from "../random.ts";
 import { renderSvg } from "./render.ts";
 import {
-  type LabelBox,
   boxesOverlap,
   EDGE_SLACK,
   type LabelAt,
+  type LabelBox,
   labelBox,
   pixelPositions,
   placeLabels,
