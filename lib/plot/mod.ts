@@ -16,3 +16,4 @@ export * from "./specs.ts";
 export * from "./render.ts";
 export * from "./bars.ts";
 export * from "./overview_specs.ts";
+export * from "./leaderboard.ts";
