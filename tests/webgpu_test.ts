@@ -82,8 +82,15 @@ async function smokeRun(name: string, backend: string): Promise<NotebookResults>
     {
       mode: "smoke",
       outDir: out,
-      env: { BACKEND: backend, SUITE_CACHE: "off", RESULTS_DIR: `${out}/results` },
-      timeout: 900,
+      env: {
+        BACKEND: backend,
+        SUITE_CACHE: "off",
+        RESULTS_DIR: `${out}/results`,
+        // One budget: on Mesa's software driver every op costs milliseconds, and the read-outs'
+        // cross-validation fits many small probes; one budget checks the same code paths.
+        SUITE_OVERRIDES: JSON.stringify({ budgets: [10] }),
+      },
+      timeout: 1800,
     },
   );
   assert(run.ok, `${name} on ${backend} failed:\n${run.stderr.slice(-2000)}`);
