@@ -27,6 +27,9 @@ export const SUITE_ENV = {
   FASHION_MNIST_DIR: "a directory holding Fashion-MNIST (lib/data/fashion_mnist.ts)",
   DNNL_LIBRARY: "the oneDNN shared library to load (lib/backend/native/dnnl.ts)",
   SUITE_PROGRESS_TO_STDERR: "1: mirror progress lines to stderr (lib/show/show.ts)",
+  SUITE_CHECKPOINTS: "the zoo's directory of stored checkpoints; default checkpoints/ (lib/zoo/)",
+  SLURM_ARRAY_TASK_ID: "set by Slurm in an array job: the zoo job to run (tools/pretrain.ts)",
+  JOB_COMPLETION_INDEX: "set by a Kubernetes Indexed Job: the zoo job to run (tools/pretrain.ts)",
 } as const;
 
 /** The name of one of the suite's variables ({@link SUITE_ENV}). */

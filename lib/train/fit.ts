@@ -53,6 +53,33 @@ export interface FitOptions {
    * stopping), the epochs run so far being the history.
    */
   onEpochEnd?: (entry: EpochRecord) => void | "stop" | Promise<void | "stop">;
+  /**
+   * An Adam optimizer to continue (long, resumable runs: its moments carry over between calls):
+   * used instead of a fresh one, and not disposed. `learningRate` and `beta1` are then unused,
+   * except that `cosine` or `learningRateAt` still set its rate.
+   */
+  optimizer?: tf.AdamOptimizer;
+  /** The learning rate of each step (0-based within this call); overrides `cosine`. */
+  learningRateAt?: (step: number) => number;
+  /**
+   * Steps of the first epoch to pass over without training: their batches are drawn (and
+   * dropped) so that the data order and every random draw continue exactly as in an
+   * uninterrupted run. Resuming a run stopped mid-epoch. Default 0.
+   */
+  skipSteps?: number;
+  /**
+   * Stops training after the current step once aborted: {@link fit} then throws a
+   * {@link FitInterrupted} that says where it stopped (so the caller can save and resume).
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown by {@link fit} when its `signal` aborts: training stopped after `epoch`'s `step`. */
+export class FitInterrupted extends Error {
+  constructor(readonly epoch: number, readonly step: number, label: string) {
+    super(`fit(${label}): interrupted after step ${step} of epoch ${epoch}.`);
+    this.name = "FitInterrupted";
+  }
 }
 
 /** A point of a training curve: running means over the last `logEvery` steps. */
@@ -110,7 +137,16 @@ export async function fit(
   const withAccuracy = opts.accuracy ?? !opts.loss;
   const steps = opts.stepsPerEpoch ?? Math.ceil(source.size / opts.batchSize);
   const baseLr = opts.learningRate ?? 1e-3;
-  const optimizer = tf.train.adam(baseLr, opts.beta1 ?? 0.9);
+  const optimizer = opts.optimizer ?? tf.train.adam(baseLr, opts.beta1 ?? 0.9);
+  const setRate = (rate: number) =>
+    (optimizer as unknown as { learningRate: number }).learningRate = rate;
+  const skip = opts.skipSteps ?? 0;
+  if (!(Number.isInteger(skip) && skip >= 0 && skip < steps)) {
+    throw new Error(
+      `fit(${opts.label ?? "model"}): skipSteps must be an integer in 0..${steps - 1} (the steps ` +
+        `of one epoch), got ${skip}.`,
+    );
+  }
   const rng = createRng(opts.seed);
   const order = Int32Array.from({ length: source.size }, (_, i) => i);
   let cursor = source.size; // forces a shuffle at the first batch
@@ -153,11 +189,13 @@ export async function fit(
       let lastShown = 0;
       let logged = { loss: 0, correct: 0, seen: 0 };
       for (let step = 1; step <= steps; step++) {
-        if (opts.cosine) {
-          const t = ((epoch - 1) * steps + step - 1) / totalSteps;
-          (optimizer as unknown as { learningRate: number }).learningRate = baseLr * 0.5 *
-            (1 + Math.cos(Math.PI * t));
+        if (epoch === 1 && step <= skip) { // resuming mid-epoch: replay the draws, train nothing
+          tf.dispose(Object.values(source.batch(nextPositions(), rng)));
+          continue;
         }
+        const at = (epoch - 1) * steps + step - 1;
+        if (opts.learningRateAt) setRate(opts.learningRateAt(at));
+        else if (opts.cosine) setRate(baseLr * 0.5 * (1 + Math.cos(Math.PI * at / totalSteps)));
         const { x, y } = source.batch(nextPositions(), rng);
         let right: tf.Scalar | null = null;
         const [newLoss, newCorrect] = tf.tidy(() => {
@@ -213,6 +251,10 @@ export async function fit(
           );
           await new Promise((resolve) => setTimeout(resolve, 0)); // let the kernel send displays
         }
+        if (opts.signal?.aborted) {
+          tf.dispose([lossSum, correct]);
+          throw new FitInterrupted(epoch, step, label);
+        }
       }
       const loss = (await lossSum.data())[0] / seen;
       const accuracy = withAccuracy ? (await correct.data())[0] / seen : undefined;
@@ -226,7 +268,7 @@ export async function fit(
     }
   } finally {
     if (ownDisplay) progress?.done();
-    optimizer.dispose();
+    if (!opts.optimizer) optimizer.dispose();
   }
   return history;
 }
