@@ -4,6 +4,7 @@
  *   deno task pretrain rotation --epochs 10 --seed 0   # train RotNet, seed 0, to epoch 10
  *   deno task pretrain rotation --epochs 30 --resume   # …and on to epoch 30, from the stored state
  *   deno task pretrain --list                          # the zoo's job matrix, as JSON
+ *   deno task pretrain --check [--dir DIR]             # verify every stored checkpoint
  *   deno task pretrain --job 4                         # run job 4 of that matrix (resuming)
  *   SLURM_ARRAY_TASK_ID=4 deno task pretrain           # the same, index from Slurm
  *   JOB_COMPLETION_INDEX=4 deno task pretrain          # …or from a Kubernetes Indexed Job
@@ -18,10 +19,10 @@
 import { env } from "../lib/config/env.ts";
 import { initBackend } from "../lib/backend/mod.ts";
 import { RECIPES } from "../lib/zoo/recipes.ts";
-import { pretrain, ZOO_SCHEDULE, zooDir, zooJobs } from "../lib/zoo/pretrain.ts";
+import { checkZoo, pretrain, ZOO_SCHEDULE, zooDir, zooJobs } from "../lib/zoo/pretrain.ts";
 
 export const USAGE = "usage: deno task pretrain METHOD [--epochs N] [--seed S] [--resume] " +
-  "[--dir DIR] [--images N] [--schedule-epochs N] | --list | --job N\n" +
+  "[--dir DIR] [--images N] [--schedule-epochs N] | --list | --job N | --check [--dir DIR]\n" +
   `methods: ${Object.keys(RECIPES).join(", ")}`;
 
 /** What the command line asks for. */
@@ -34,12 +35,13 @@ export interface PretrainArgs {
   images?: number;
   scheduleEpochs?: number;
   list: boolean;
+  check: boolean;
   job?: number;
 }
 
 /** Parses the command line; throws an Error ending with the usage on anything it cannot use. */
 export function parsePretrainArgs(args: string[]): PretrainArgs {
-  const out: PretrainArgs = { resume: false, list: false };
+  const out: PretrainArgs = { resume: false, list: false, check: false };
   const whole = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (value === undefined || value === "" || !Number.isInteger(n) || n < min) {
@@ -58,6 +60,7 @@ export function parsePretrainArgs(args: string[]): PretrainArgs {
     else if (a === "--job") out.job = whole(a, args[++i], 0);
     else if (a === "--resume") out.resume = true;
     else if (a === "--list") out.list = true;
+    else if (a === "--check") out.check = true;
     else if (a === "--dir") {
       const d = args[++i];
       if (!d || d.startsWith("--")) throw new Error(`--dir needs a directory.\n${USAGE}`);
@@ -101,6 +104,16 @@ async function main(args: string[]): Promise<number> {
   if (parsed.list) {
     console.log(JSON.stringify(jobs, null, 1));
     return 0;
+  }
+  if (parsed.check) {
+    const dir = parsed.dir ?? zooDir();
+    const entries = await checkZoo(dir);
+    for (const e of entries) {
+      console.log(`${e.problem ? "BAD" : "ok "} ${e.path}${e.problem ? `: ${e.problem}` : ""}`);
+    }
+    const bad = entries.filter((e) => e.problem).length;
+    console.log(`${entries.length} checkpoint(s) in ${dir}, ${bad} failing verification`);
+    return bad ? 1 : 0;
   }
   const index = parsed.job ?? (parsed.method ? undefined : schedulerIndex());
   let method = parsed.method, seed = parsed.seed ?? 0, epochs = parsed.epochs;

@@ -25,7 +25,7 @@ import { moduleFingerprint } from "../protocol/run_cache.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { type EpochRecord, fit, FitInterrupted } from "../train/fit.ts";
 import { type NamedValues, readCheckpoint, readManifest, writeCheckpoint } from "./checkpoint.ts";
-import { type RecipeConfig, recipeOf } from "./recipes.ts";
+import { RECIPES, type RecipeConfig, recipeOf } from "./recipes.ts";
 
 /** The epochs at which a run keeps a checkpoint (besides its last). */
 export const ZOO_CHECKPOINT_EPOCHS: readonly number[] = [1, 3, 10, 30, 100];
@@ -439,6 +439,52 @@ export async function storedEpochs(dir: string, method: string, seed: number): P
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return epochs.sort((a, b) => a - b);
+}
+
+/** One stored checkpoint of a zoo directory, and whether it verifies. */
+export interface ZooEntry {
+  /** `<method>/seed-<S>/epoch-<E>`. */
+  path: string;
+  method: string;
+  seed: number;
+  epochs: number;
+  /** null when the weights match the manifest (size and SHA-256), else what is wrong. */
+  problem: string | null;
+}
+
+/**
+ * Every checkpoint under the zoo `dir` (states aside), each verified against its manifest's size
+ * and SHA-256: the check after merging directories that several machines wrote into.
+ */
+export async function checkZoo(dir: string): Promise<ZooEntry[]> {
+  const entries: ZooEntry[] = [];
+  const root = dir.replace(/\/$/, "");
+  for (const method of Object.keys(RECIPES).sort()) {
+    let seeds: number[] = [];
+    try {
+      for await (const e of Deno.readDir(`${root}/${method}`)) {
+        const m = /^seed-(\d+)$/.exec(e.name);
+        if (m && e.isDirectory) seeds.push(Number(m[1]));
+      }
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) continue;
+      throw e;
+    }
+    seeds = seeds.sort((a, b) => a - b);
+    for (const seed of seeds) {
+      for (const epochs of await storedEpochs(root, method, seed)) {
+        const path = `${method}/seed-${seed}/epoch-${epochs}`;
+        let problem: string | null = null;
+        try {
+          await readCheckpoint(`${root}/${path}`, { fields: { method, seed, epochs } });
+        } catch (e) {
+          problem = (e as Error).message;
+        }
+        entries.push({ path, method, seed, epochs, problem });
+      }
+    }
+  }
+  return entries;
 }
 
 export { readManifest };
