@@ -2,9 +2,11 @@ import { assertEquals } from "../lib/_assert.ts";
 import {
   loadAllResults,
   loadBench,
+  loadZoo,
   resultsBlock,
   withResults,
   withSpeed,
+  withZoo,
 } from "../tools/readme_results.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -17,6 +19,11 @@ Deno.test("README.md's results block matches results/ (regenerate with deno task
 Deno.test("README.md's speed block matches bench/results/train_step.json (deno task readme)", async () => {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
   assertEquals(withSpeed(readme, await loadBench()), readme);
+});
+
+Deno.test("README.md's zoo block matches the committed checkpoints/ (deno task readme)", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  assertEquals(withZoo(readme, await loadZoo()), readme);
 });
 
 Deno.test("README.md gives the two commands and how to add a notebook", async () => {
