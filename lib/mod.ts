@@ -52,3 +52,5 @@ export * from "./models/pooled_blocks.ts";
 export * from "./pretext/gan.ts";
 export * from "./pretext/twin_jobs.ts";
 export * from "./pretext/gan_job.ts";
+
+export * from "./zoo/mod.ts";

@@ -17,3 +17,4 @@ export * from "./render.ts";
 export * from "./bars.ts";
 export * from "./overview_specs.ts";
 export * from "./leaderboard.ts";
+export * from "./epochs.ts";
