@@ -18,7 +18,8 @@ export interface KnnOptions {
   blockSize?: number;
 }
 
-function l2Normalized(features: Features): tf.Tensor2D {
+/** The rows of `features` scaled to unit length, as a tensor [n, dim] (the caller disposes it). */
+export function l2Normalized(features: Features): tf.Tensor2D {
   return tf.tidy(() => {
     const x = tf.tensor2d(features.data, [features.n, features.dim]);
     const norm = tf.maximum(tf.norm(x, "euclidean", 1, true), 1e-12);

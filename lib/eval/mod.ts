@@ -6,3 +6,4 @@ export * from "./selection.ts";
 export * from "./embedding.ts";
 export * from "./evaluate.ts";
 export * from "./spread.ts";
+export * from "./retrieval.ts";

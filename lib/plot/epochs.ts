@@ -61,7 +61,7 @@ export function accuracyVsEpochs(
   const color = {
     field: "series",
     type: "nominal",
-    legend: { title: null, orient: "bottom", columns: 2 },
+    legend: { title: null, orient: "bottom", columns: 2, labelLimit: 300 },
   };
   const referenceLayer = {
     transform: [{ filter: "datum.kind === 'reference'" }],

@@ -22,3 +22,14 @@ Deno.test("accuracyVsEpochs: a panel per method, references in each, intervals w
   const svg = await renderSvg(spec);
   assert(svg.includes("<svg") && svg.includes("SimCLR") && svg.includes("RotNet"));
 });
+
+Deno.test("precisionRecallChart: a panel per class in order, renders", async () => {
+  const { precisionRecallChart } = await import("./retrieval.ts");
+  const spec = precisionRecallChart([
+    { panel: "Bag", space: "pixels", recall: 0, precision: 1 },
+    { panel: "Bag", space: "pixels", recall: 1, precision: 0.1 },
+    { panel: "Coat", space: "pixels", recall: 0, precision: 0.9 },
+  ]);
+  assertEquals((spec.facet as { sort: string[] }).sort, ["Bag", "Coat"]);
+  assert((await renderSvg(spec)).includes("Coat"));
+});

@@ -18,3 +18,4 @@ export * from "./bars.ts";
 export * from "./overview_specs.ts";
 export * from "./leaderboard.ts";
 export * from "./epochs.ts";
+export * from "./retrieval.ts";

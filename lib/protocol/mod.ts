@@ -10,3 +10,4 @@ export * from "./baselines.ts";
 export * from "./block_probes.ts";
 export * from "./image.ts";
 export * from "./text_methods.ts";
+export * from "./retrieval.ts";

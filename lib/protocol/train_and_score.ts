@@ -138,16 +138,39 @@ export async function trainAndScore(
   data: { train: ImageSet; test: ImageSet },
   progress: ProgressDisplay | false,
 ): Promise<TrainOutcome> {
+  const { model, selected, history } = await trainClassifier(task, data.train, progress);
+  try {
+    return {
+      accuracy: accuracy(await predictClasses(model, data.test), data.test.labels),
+      selected,
+      history,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The training of {@link trainAndScore} without the scoring: the network with the best held-out
+ * accuracy over the candidate learning rates, kept (the caller disposes it), with what was chosen.
+ * For uses of the trained classifier beyond test accuracy (e.g. ranking images by a class's
+ * probability).
+ */
+export async function trainClassifier(
+  task: TrainTask,
+  train: ImageSet,
+  progress: ProgressDisplay | false,
+): Promise<{ model: tf.LayersModel; selected: TrainSelection; history: EpochRecord[] }> {
   checkSchedule(task.schedule, `trainAndScore(${task.label})`);
   const { schedule } = task;
-  const subsetLabels = Array.from(task.subset, (i) => data.train.labels[i]);
+  const subsetLabels = Array.from(task.subset, (i) => train.labels[i]);
   const split = heldOutSplit(subsetLabels, {
     seed: task.seed,
     fraction: schedule.validationFraction ?? 0.2,
   });
   const trainIdx = Int32Array.from(split.train, (p) => task.subset[p]);
   const validIdx = Int32Array.from(split.validation, (p) => task.subset[p]);
-  const validLabels = Array.from(validIdx, (i) => data.train.labels[i]);
+  const validLabels = Array.from(validIdx, (i) => train.labels[i]);
   const cap = epochCap(trainIdx.length, schedule);
   let chosen: { model: tf.LayersModel; selected: TrainSelection; history: EpochRecord[] } | null =
     null;
@@ -159,7 +182,7 @@ export async function trainAndScore(
       let best = { accuracy: -1, epoch: 0, weights: [] as tf.Tensor[] };
       let epochsRun = 0;
       try {
-        const history = await fit(model, labeledImageSource(data.train, trainIdx, schedule), {
+        const history = await fit(model, labeledImageSource(train, trainIdx, schedule), {
           epochs: cap,
           batchSize: schedule.batchSize,
           learningRate,
@@ -171,7 +194,7 @@ export async function trainAndScore(
           onEpochEnd: async ({ epoch }) => {
             epochsRun = epoch;
             const right = accuracy(
-              await predictClasses(model, data.train, { indices: validIdx }),
+              await predictClasses(model, train, { indices: validIdx }),
               validLabels,
             );
             if (right > best.accuracy) {
@@ -207,13 +230,9 @@ export async function trainAndScore(
         tf.dispose(best.weights);
       }
     }
-    const { model, selected, history } = chosen!;
-    return {
-      accuracy: accuracy(await predictClasses(model, data.test), data.test.labels),
-      selected,
-      history,
-    };
-  } finally {
-    chosen?.model.dispose();
+    return chosen!;
+  } catch (e) {
+    (chosen as { model: tf.LayersModel } | null)?.model.dispose();
+    throw e;
   }
 }
