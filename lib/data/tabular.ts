@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * import { standardizeColumns, tableMatrix, trainTestSplit } from "./tabular.ts";
+ * import { standardizeColumns, tableMatrix } from "./tabular.ts";
+ * import { trainTestSplit } from "./splits.ts";
  * const rows = [{ a: 1, kind: "x" }, { a: 3, kind: "y" }, { a: 5, kind: "x" }];
  * const m = tableMatrix(rows, { columns: ["a"], categorical: ["kind"] });
  * // m.columns: ["a", "kind=x", "kind=y"]

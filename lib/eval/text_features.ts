@@ -150,7 +150,8 @@ export function averageWordVectors(set: TextSet, vectors: Features): Features {
  * and probed exactly as the pretrained vectors are (see `wordVectorSource` in text_methods.ts),
  * they are the control that says how much of a probe's score comes from pretraining rather than
  * from averaging a document's words into `dim` numbers (a random projection of its word counts).
- * The scale does not matter to the linear probe, which standardises its features.
+ * Their scale matters to the probe only through its L2 strength, which cross-validation chooses
+ * (with standardised or raw features) inside each labelled subset, as for the pretrained vectors.
  */
 export function randomWordVectors(
   like: Pick<Features, "n" | "dim">,
