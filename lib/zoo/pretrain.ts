@@ -24,8 +24,14 @@ import { imageProtocol, loadProtocolImages } from "../protocol/image.ts";
 import { moduleFingerprint } from "../protocol/run_cache.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { type EpochRecord, fit, FitInterrupted } from "../train/fit.ts";
-import { type NamedValues, readCheckpoint, readManifest, writeCheckpoint } from "./checkpoint.ts";
-import { RECIPES, type RecipeConfig, recipeOf } from "./recipes.ts";
+import {
+  type ManifestBase,
+  type NamedValues,
+  readCheckpoint,
+  readManifest,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+import { type RecipeConfig, recipeOf, RECIPES } from "./recipes.ts";
 
 /** The epochs at which a run keeps a checkpoint (besides its last). */
 export const ZOO_CHECKPOINT_EPOCHS: readonly number[] = [1, 3, 10, 30, 100];
@@ -395,7 +401,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
 /** A stored zoo checkpoint, verified, as the 28×28 encoder the protocol reads. */
 export interface StoredEncoder {
   encoder: tf.LayersModel;
-  manifest: ZooManifest;
+  manifest: ZooManifest & ManifestBase;
   /** The checkpoint's path without extension. */
   path: string;
 }

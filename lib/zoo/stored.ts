@@ -10,6 +10,17 @@
  * ```
  * @module
  */
+import type { SuiteMode } from "../config/mode.ts";
+import type { ProtocolData } from "../protocol/types.ts";
+import {
+  knnMethod,
+  type KnnMethodOptions,
+  type Method,
+  modelSource,
+  probeMethod,
+  trainedMethod,
+  type TrainedMethodOptions,
+} from "../protocol/protocol.ts";
 import { recipeOf, RECIPES } from "./recipes.ts";
 import { loadStoredEncoder, type StoredEncoder, storedEpochs, zooDir } from "./pretrain.ts";
 
@@ -67,4 +78,72 @@ export async function latestStored(
   } catch (e) {
     return { missing: (e as Error).message };
   }
+}
+
+/** Options of {@link storedReadouts}. */
+export interface StoredReadoutOptions {
+  /** Standard mode reads the zoo; smoke reads it too (a quick check); full mode retrains instead. */
+  mode: SuiteMode;
+  /** kNN's options (`{}`: k and T chosen by cross-validation). */
+  knn: KnnMethodOptions;
+  /** Fine-tuning's schedule and budgets; omitted: no fine-tuned row. */
+  fineTune?: Pick<TrainedMethodOptions, "schedule" | "budgets">;
+  seed?: number;
+  dir?: string;
+  maxEpochs?: number;
+}
+
+/**
+ * The read-outs of `method`'s latest stored checkpoint, named "SimCLR, 30 epochs (stored) +
+ * linear probe" (and "+ kNN", "+ fine-tune"), for a notebook to evaluate next to its live run —
+ * with `note`, a sentence for the notebook: which checkpoint (path, epochs, images seen, SHA-256),
+ * or why there is none and the notebook falls back to its live run (no stored checkpoint, one that
+ * fails verification, or full mode, which retrains at full length instead).
+ */
+export async function storedReadouts(
+  data: ProtocolData,
+  method: string,
+  opts: StoredReadoutOptions,
+): Promise<{ methods: Method[]; note: string; stored: StoredEncoder | null }> {
+  const recipe = recipeOf(method);
+  if (opts.mode === "full") {
+    return {
+      methods: [],
+      stored: null,
+      note: `Full mode retrains ${recipe.title} at full length here, so no stored checkpoint ` +
+        `is read.`,
+    };
+  }
+  const found = await latestStored(method, opts);
+  if ("missing" in found) {
+    return {
+      methods: [],
+      stored: null,
+      note: `No stored ${recipe.title} checkpoint is read — ${found.missing} — so the ` +
+        `comparison uses the live run only.`,
+    };
+  }
+  const m = found.manifest;
+  const name = storedName(recipe.title, m.epochs, m.seed);
+  const features = modelSource(data, found.encoder);
+  return {
+    stored: found,
+    methods: [
+      probeMethod(`${name} + linear probe`, "self-supervised", features),
+      knnMethod(`${name} + kNN`, "self-supervised", features, opts.knn),
+      ...(opts.fineTune
+        ? [trainedMethod(`${name} + fine-tune`, "self-supervised", {
+          encoder: found.encoder,
+          ...opts.fineTune,
+        })]
+        : []),
+    ],
+    note:
+      `${name}: epoch ${m.epochs} of a ${m.scheduleEpochs}-epoch run, ${
+        m.imagesSeen.toLocaleString("en-US")
+      } unlabeled images seen in ${(m.wallSeconds / 3600).toFixed(1)} h of training ` +
+      `(\`${found.path.replace(/^.*\/(checkpoints\/)/, "$1")}\`, SHA-256 ${
+        m.weights.sha256.slice(0, 12)
+      }…, verified).`,
+  };
 }
