@@ -1,0 +1,107 @@
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
+import { initBackend } from "../backend/mod.ts";
+import type { ImageSet } from "../data/fashion_mnist.ts";
+import { clipFrames, movingFashion } from "../data/moving_fashion.ts";
+import { buildAutoencoder } from "../models/decoder.ts";
+import { createRng } from "../random.ts";
+import { sparseCrossEntropy } from "../train/fit.ts";
+import { maskedMseLoss } from "./inpainting.ts";
+import {
+  buildOrderModel,
+  buildVideoEncoder,
+  clipBatch,
+  frameOrderSource,
+  isInOrder,
+  maskedFrameSource,
+  shuffledOrder,
+} from "./video.ts";
+
+await initBackend();
+
+/** n garments with distinct random pixels, so every frame of a clip is told apart. */
+function garments(n: number): ImageSet {
+  const rng = createRng(9);
+  return {
+    n,
+    images: Uint8Array.from({ length: n * 784 }, () => rng.int(256)),
+    labels: Uint8Array.from({ length: n }, (_, k) => k % 10),
+    height: 28,
+    width: 28,
+  };
+}
+const set = movingFashion(garments(20), { clips: 16, seed: 1, frames: 5, size: 32 });
+const all = Int32Array.from({ length: set.n }, (_, i) => i);
+
+Deno.test("shuffledOrder never draws the identity or its reverse; isInOrder says which are", () => {
+  const rng = createRng(0);
+  for (let k = 0; k < 200; k++) {
+    const order = shuffledOrder(4, rng);
+    assert(!isInOrder(order));
+    assertEquals([...order].sort(), [0, 1, 2, 3]);
+  }
+  assert(isInOrder([0, 1, 2]) && isInOrder([2, 1, 0]) && !isInOrder([1, 0, 2]));
+  assertThrows(() => shuffledOrder(2, rng), /at least 3 frames/);
+});
+
+Deno.test("frameOrderSource: channels are the clip's frames, in order for label 1, a true shuffle for 0", async () => {
+  const { x, y } = frameOrderSource(set, all, { seed: 3 }).batch(all, createRng(0));
+  assertEquals(x.shape, [16, 32, 32, 5]);
+  const xs = await x.data(), ys = await y.data();
+  const area = 32 * 32;
+  let inOrder = 0;
+  for (let i = 0; i < 16; i++) {
+    const frames = clipFrames(set, i);
+    const channel = (k: number) =>
+      Array.from({ length: area }, (_, p) => Math.round(xs[(i * area + p) * 5 + k] * 255)).join();
+    const frame = (f: number) => Array.from(frames.subarray(f * area, (f + 1) * area)).join();
+    const shown = [0, 1, 2, 3, 4].map(channel), truth = [0, 1, 2, 3, 4].map(frame);
+    assertEquals([...shown].sort(), [...truth].sort(), `clip ${i}: a permutation of its frames`);
+    const forwards = shown.join("|") === truth.join("|");
+    const backwards = shown.join("|") === [...truth].reverse().join("|");
+    assertEquals(forwards || backwards, ys[i] === 1, `clip ${i}: label ${ys[i]}`);
+    inOrder += ys[i];
+  }
+  assert(inOrder > 2 && inOrder < 14, `${inOrder} of 16 in order`);
+  tf.dispose([x, y]);
+});
+
+Deno.test("maskedFrameSource: one interior frame hidden with the fill; the target is that frame", async () => {
+  const { x, y } = maskedFrameSource(set, all, { fill: 0.3, seed: 2 }).batch(all, createRng(0));
+  assertEquals([x.shape, y.shape], [[16, 32, 32, 5], [16, 32, 32, 3]]);
+  const xs = await x.data(), ys = await y.data(), area = 32 * 32;
+  for (let i = 0; i < 16; i++) {
+    const frames = clipFrames(set, i);
+    const hidden = [0, 1, 2, 3, 4].filter((k) =>
+      Array.from({ length: area }, (_, p) => xs[(i * area + p) * 5 + k]).every((v) =>
+        Math.abs(v - 0.3) < 1e-6
+      )
+    );
+    assertEquals(hidden.length, 1, `clip ${i}: one frame hidden`);
+    assert(hidden[0] >= 1 && hidden[0] <= 3, "an interior frame");
+    for (const p of [0, 100, 500]) {
+      assertAlmostEquals(ys[(i * area + p) * 3], frames[hidden[0] * area + p] / 255, 1e-6);
+      assertEquals(ys[(i * area + p) * 3 + 1], 1);
+    }
+  }
+  tf.dispose([x, y]);
+  assertThrows(() => maskedFrameSource(set, all, { fill: 2 }), /fill must be in 0..1/);
+});
+
+Deno.test("the video pretext losses start where chance puts them", async () => {
+  const encoder = buildVideoEncoder({ seed: 0, frames: 5, size: 32 });
+  const order = buildOrderModel(encoder, { seed: 0 });
+  const { x, y } = frameOrderSource(set, all, { seed: 1 }).batch(all, createRng(0));
+  const ce = (await sparseCrossEntropy(order.apply(x) as tf.Tensor, y).data())[0];
+  assert(Math.abs(ce - Math.log(2)) < 0.35, `order: initial cross-entropy ${ce} ≈ ln 2`);
+  const { model } = buildAutoencoder(buildVideoEncoder({ seed: 0, frames: 5, size: 32 }), {
+    seed: 0,
+  });
+  const masked = maskedFrameSource(set, all, { fill: 0.5, seed: 1 }).batch(all, createRng(0));
+  const out = model.apply(masked.x) as tf.Tensor;
+  assertEquals(out.shape, [16, 32, 32, 1]);
+  const mse = (await maskedMseLoss()(out, masked.y).data())[0];
+  assert(mse > 0.01 && mse < 1, `restoration: initial MSE ${mse}`);
+  assertEquals(clipBatch(set, [0, 1]).shape, [2, 32, 32, 5]);
+  tf.dispose([x, y, masked.x, masked.y, out]);
+});
