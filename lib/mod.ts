@@ -54,3 +54,5 @@ export * from "./pretext/twin_jobs.ts";
 export * from "./pretext/gan_job.ts";
 
 export * from "./zoo/mod.ts";
+export * from "./data/moving_fashion.ts";
+export * from "./pretext/video.ts";

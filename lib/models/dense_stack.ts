@@ -31,7 +31,7 @@ export interface DenseStackOptions {
 
 /** What a worker needs to rebuild an encoder: the reference encoder, or a dense stack. */
 export type EncoderArchitecture =
-  | { kind: "reference" }
+  | { kind: "reference"; inputShape?: [number, number, number] }
   | { kind: "dense"; units: number[]; activation?: StackActivation };
 
 let stackCount = 0;
@@ -129,7 +129,9 @@ export function buildArchitecture(
   architecture: EncoderArchitecture | undefined,
   seed: number,
 ): tf.LayersModel {
-  if (!architecture || architecture.kind === "reference") return buildEncoder({ seed });
+  if (!architecture || architecture.kind === "reference") {
+    return buildEncoder({ seed, inputShape: architecture?.inputShape });
+  }
   if (architecture.kind === "dense") {
     return buildDenseStack({
       units: architecture.units,

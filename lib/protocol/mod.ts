@@ -11,3 +11,4 @@ export * from "./block_probes.ts";
 export * from "./image.ts";
 export * from "./text_methods.ts";
 export * from "./retrieval.ts";
+export * from "./clips.ts";

@@ -11,7 +11,7 @@ import { buildClassifier } from "../models/mod.ts";
 import { buildArchitecture, type EncoderArchitecture } from "../models/dense_stack.ts";
 import type { ProgressDisplay } from "../show/mod.ts";
 import { type EpochRecord, fit } from "../train/fit.ts";
-import { labeledImageSource, predictClasses } from "../train/sources.ts";
+import { asTrainable, type TrainableSet } from "../train/sources.ts";
 import { accuracy } from "../eval/linear_probe.ts";
 import { heldOutSplit } from "../eval/selection.ts";
 
@@ -135,13 +135,14 @@ export interface TrainOutcome {
  */
 export async function trainAndScore(
   task: TrainTask,
-  data: { train: ImageSet; test: ImageSet },
+  data: { train: ImageSet | TrainableSet; test: ImageSet | TrainableSet },
   progress: ProgressDisplay | false,
 ): Promise<TrainOutcome> {
   const { model, selected, history } = await trainClassifier(task, data.train, progress);
+  const test = asTrainable(data.test);
   try {
     return {
-      accuracy: accuracy(await predictClasses(model, data.test), data.test.labels),
+      accuracy: accuracy(await test.predict(model), test.labels),
       selected,
       history,
     };
@@ -158,9 +159,10 @@ export async function trainAndScore(
  */
 export async function trainClassifier(
   task: TrainTask,
-  train: ImageSet,
+  trainSet: ImageSet | TrainableSet,
   progress: ProgressDisplay | false,
 ): Promise<{ model: tf.LayersModel; selected: TrainSelection; history: EpochRecord[] }> {
+  const train = asTrainable(trainSet);
   checkSchedule(task.schedule, `trainAndScore(${task.label})`);
   const { schedule } = task;
   const subsetLabels = Array.from(task.subset, (i) => train.labels[i]);
@@ -182,7 +184,7 @@ export async function trainClassifier(
       let best = { accuracy: -1, epoch: 0, weights: [] as tf.Tensor[] };
       let epochsRun = 0;
       try {
-        const history = await fit(model, labeledImageSource(train, trainIdx, schedule), {
+        const history = await fit(model, train.labeledSource(trainIdx, schedule), {
           epochs: cap,
           batchSize: schedule.batchSize,
           learningRate,
@@ -194,7 +196,7 @@ export async function trainClassifier(
           onEpochEnd: async ({ epoch }) => {
             epochsRun = epoch;
             const right = accuracy(
-              await predictClasses(model, train, { indices: validIdx }),
+              await train.predict(model, validIdx),
               validLabels,
             );
             if (right > best.accuracy) {

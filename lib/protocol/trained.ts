@@ -14,7 +14,9 @@ import {
   weightsOf,
 } from "./train_and_score.ts";
 import { imagesOf } from "./sources.ts";
-import type { Method } from "./types.ts";
+import type { LabeledSet, Method, ProtocolData } from "./types.ts";
+import type { ImageSet } from "../data/mod.ts";
+import type { TrainableSet } from "../train/sources.ts";
 
 /** The module and export the pool's workers run a {@link TrainTask} with. */
 export const TRAIN_JOB = {
@@ -32,6 +34,11 @@ export interface TrainedMethodOptions {
   schedule: TrainSchedule;
   /** Budgets it runs at (default: all of the protocol's). */
   budgets?: LabelBudget[];
+  /**
+   * Train on this thread instead of the protocol's workers. Required for sets that are not images
+   * (e.g. clips, `clipSet`): the workers are given the images.
+   */
+  inline?: boolean;
 }
 
 /**
@@ -39,7 +46,11 @@ export interface TrainedMethodOptions {
  * `architecture`) — fresh, seeded by the cell's seed (supervised), or a copy of `encoder`
  * (fine-tune) — plus a linear head. Runs on the protocol's worker pool when it has one.
  */
-export function trainedMethod(name: string, family: Family, opts: TrainedMethodOptions): Method {
+export function trainedMethod<T extends ImageSet | (TrainableSet & LabeledSet) = ImageSet>(
+  name: string,
+  family: Family,
+  opts: TrainedMethodOptions,
+): Method<T> {
   let weights: Promise<WeightData[] | null> | undefined;
   const startWeights = () =>
     weights ??= opts.encoder ? weightsOf(opts.encoder) : Promise.resolve(null);
@@ -47,6 +58,7 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
     name,
     family,
     deterministic: false,
+    ...(opts.inline ? { inline: true } : {}),
     modules: [import.meta.url],
     ...(opts.budgets ? { budgets: opts.budgets } : {}),
     async fingerprint(cell) {
@@ -56,7 +68,9 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
         encoderWeights: await startWeights(),
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
-        ...imagesOf(cell.data),
+        ...("labeledSource" in cell.data.train
+          ? { train: cell.data.train.identity(), test: (cell.data.test as TrainableSet).identity() }
+          : imagesOf(cell.data as ProtocolData)),
       };
     },
     async evaluate(cell) {
@@ -69,7 +83,8 @@ export function trainedMethod(name: string, family: Family, opts: TrainedMethodO
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
       };
-      const outcome = cell.pool
+      // a worker loads the images itself; other sets (clips) train here
+      const outcome = cell.pool && !("labeledSource" in cell.data.train)
         ? await cell.pool.run(TRAIN_JOB, task, (text) => cell.progress.update(text))
         : await trainAndScore(task, cell.data, cell.progress);
       return { scores: { accuracy: outcome.accuracy }, selected: { ...outcome.selected } };

@@ -117,6 +117,13 @@ export const SUITE_NOTEBOOKS: readonly SuiteNotebook[] = [
     paper: "Mikolov et al. 2013 (CBOW; BERT's objective, Devlin et al. 2019)",
     downstream: TEXT_TASK,
   },
+  {
+    stem: "13_pretraining_length",
+    pretext: "every image pretext task, pretrained long (the checkpoint zoo)",
+    family: "pretraining length: downstream accuracy against pretraining epochs",
+    paper: "the papers of 01–07; model zoos as in solo-learn, lightly, VISSL",
+    downstream: FASHION_MNIST_TASK,
+  },
 ];
 
 /**

@@ -83,3 +83,34 @@ export async function predictClasses(
   }
   return out;
 }
+
+/**
+ * What training a classifier on a labelled subset needs of a set — images, or any other examples
+ * (e.g. video clips): its labels, labelled batches, and predictions.
+ */
+export interface TrainableSet {
+  n: number;
+  labels: Uint8Array;
+  /** Labelled batches of the examples `indices`, lightly augmented when `augment`. */
+  labeledSource(indices: ArrayLike<number>, opts: { augment?: boolean }): BatchSource;
+  /** The predicted class of each example `indices` (default: all). */
+  predict(model: tf.LayersModel, indices?: ArrayLike<number>): Promise<Int32Array>;
+  /** What determines the examples and labels completely (the run cache's key). */
+  identity(): unknown;
+}
+
+/** An image set as a {@link TrainableSet}: {@link labeledImageSource}, {@link predictClasses}. */
+export function imageTrainable(set: ImageSet): TrainableSet {
+  return {
+    n: set.n,
+    labels: set.labels,
+    labeledSource: (indices, opts) => labeledImageSource(set, indices, opts),
+    predict: (model, indices) => predictClasses(model, set, { indices }),
+    identity: () => ({ height: set.height, width: set.width, images: set.images }),
+  };
+}
+
+/** `set` itself when it is a {@link TrainableSet}, else the image set wrapped. */
+export function asTrainable(set: ImageSet | TrainableSet): TrainableSet {
+  return "labeledSource" in set ? set : imageTrainable(set);
+}

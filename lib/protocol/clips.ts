@@ -1,0 +1,209 @@
+/**
+ * Video clips under the matched protocol: a labelled view of a Moving Fashion-MNIST set (one per
+ * downstream task — the garment's class, or its direction of motion), and the frozen feature
+ * sources the read-outs compare — the clip encoder's features, a frame-level image encoder
+ * applied to every frame and averaged, and PCA of the frames.
+ *
+ * Clips are not augmented when a network trains on them: a flip reverses a direction label and a
+ * shift moves the motion's start, so the light augmentation of images would corrupt the labels.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { readAndDispose } from "../_read.ts";
+import { clipFrames, type MovingFashion } from "../data/moving_fashion.ts";
+import { type Features, modelIdentity } from "../eval/features.ts";
+import { fitPca, pcaTransform } from "../eval/pca.ts";
+import { clipBatch } from "../pretext/video.ts";
+import type { BatchSource } from "../train/fit.ts";
+import type { TrainableSet } from "../train/sources.ts";
+import { cachedFeatures, type FeatureSource } from "./sources.ts";
+import type { ProtocolData } from "./types.ts";
+
+/** A set of clips with one label per clip: what the protocol and its trained methods read. */
+export interface ClipSet extends TrainableSet {
+  clips: MovingFashion;
+}
+
+const BATCH = 200;
+
+/** `clips` labelled by `labels` (e.g. `clips.garment` or `clips.direction`). */
+export function clipSet(clips: MovingFashion, labels: Uint8Array): ClipSet {
+  if (labels.length !== clips.n) {
+    throw new Error(`clipSet(): ${labels.length} labels for ${clips.n} clips.`);
+  }
+  const all = () => Int32Array.from({ length: clips.n }, (_, i) => i);
+  return {
+    clips,
+    n: clips.n,
+    labels,
+    labeledSource(indices, opts): BatchSource {
+      if (opts.augment) {
+        throw new Error(
+          "clipSet(): clips are not augmented (a flip reverses a direction label); train with " +
+            "a schedule whose augment is false.",
+        );
+      }
+      return {
+        size: indices.length,
+        batch(positions) {
+          const chosen = Array.from(positions, (p) => indices[p]);
+          return {
+            x: clipBatch(clips, chosen),
+            y: tf.tensor1d(Int32Array.from(chosen, (i) => labels[i]), "int32"),
+          };
+        },
+      };
+    },
+    async predict(model, indices = all()) {
+      const out = new Int32Array(indices.length);
+      for (let start = 0; start < indices.length; start += BATCH) {
+        const chosen = Array.from(indices).slice(start, start + BATCH);
+        const x = clipBatch(clips, chosen);
+        out.set(
+          await readAndDispose(tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1))),
+          start,
+        );
+        x.dispose();
+      }
+      return out;
+    },
+    identity: () => ({
+      kind: "moving-fashion",
+      frames: clips.frames,
+      size: clips.size,
+      paths: clips.paths,
+      labels,
+      garments: clips.source.images,
+    }),
+  };
+}
+
+/** `model`'s output for every clip of `set` (inference mode): [n, dim]. */
+export async function clipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
+  const parts: Float32Array[] = [];
+  let dim = 0;
+  for (let start = 0; start < set.n; start += BATCH) {
+    const chosen = Array.from({ length: Math.min(BATCH, set.n - start) }, (_, i) => start + i);
+    const x = clipBatch(set, chosen);
+    const y = model.predict(x) as tf.Tensor;
+    dim = y.shape[1]!;
+    parts.push(await readAndDispose(y) as Float32Array);
+    x.dispose();
+  }
+  const data = new Float32Array(set.n * dim);
+  let at = 0;
+  for (const p of parts) data.set(p, at), at += p.length;
+  return { data, n: set.n, dim };
+}
+
+/** The clip encoder's features of both sets (a model taking [size, size, frames]). */
+export function clipSource(data: ProtocolData<ClipSet>, model: tf.LayersModel): FeatureSource {
+  return cachedFeatures(
+    data,
+    (set) => clipFeatures(model, set.clips),
+    async () => ({
+      kind: "clip model",
+      model: await modelIdentity(model),
+      train: data.train.identity(),
+      test: data.test.identity(),
+    }),
+  );
+}
+
+/** Every frame of every clip as a one-channel image batch, `frames` rows per clip. */
+function frameBatch(set: MovingFashion, chosen: number[]): tf.Tensor4D {
+  const { frames, size } = set, area = size * size;
+  const x = new Float32Array(chosen.length * frames * area);
+  const buffer = new Uint8Array(frames * area);
+  chosen.forEach((c, i) => {
+    clipFrames(set, c, buffer);
+    for (let k = 0; k < buffer.length; k++) x[i * frames * area + k] = buffer[k] / 255;
+  });
+  return tf.tensor4d(x, [chosen.length * frames, size, size, 1]);
+}
+
+/**
+ * An image encoder (one channel, any size: the reference encoder pools globally) applied to every
+ * frame, its features averaged over the frames of each clip — a frame-level representation of a
+ * clip, blind to the order of its frames.
+ */
+export function frameAverageSource(
+  data: ProtocolData<ClipSet>,
+  encoder: tf.LayersModel,
+): FeatureSource {
+  const featurize = async (set: MovingFashion): Promise<Features> => {
+    const parts: Float32Array[] = [];
+    let dim = 0;
+    const per = Math.max(1, Math.floor(BATCH / set.frames));
+    for (let start = 0; start < set.n; start += per) {
+      const chosen = Array.from({ length: Math.min(per, set.n - start) }, (_, i) => start + i);
+      const x = frameBatch(set, chosen);
+      const mean = tf.tidy(() => {
+        const y = encoder.predict(x) as tf.Tensor2D;
+        dim = y.shape[1];
+        return tf.mean(tf.reshape(y, [chosen.length, set.frames, dim]), 1);
+      });
+      parts.push(await readAndDispose(mean) as Float32Array);
+      x.dispose();
+    }
+    const out = new Float32Array(set.n * dim);
+    let at = 0;
+    for (const p of parts) out.set(p, at), at += p.length;
+    return { data: out, n: set.n, dim };
+  };
+  return cachedFeatures(
+    data,
+    (set) => featurize(set.clips),
+    async () => ({
+      kind: "frame average",
+      model: await modelIdentity(encoder),
+      train: data.train.identity(),
+      test: data.test.identity(),
+    }),
+  );
+}
+
+/** The frames of the clips, downsampled 2×2 and flattened per clip ([n, frames·(size/2)²], 0..1). */
+function clipPixels(set: MovingFashion): Features {
+  const { frames, size } = set, half = size / 2, area = size * size;
+  const dim = frames * half * half;
+  const data = new Float32Array(set.n * dim);
+  const buffer = new Uint8Array(frames * area);
+  for (let c = 0; c < set.n; c++) {
+    clipFrames(set, c, buffer);
+    for (let t = 0; t < frames; t++) {
+      for (let r = 0; r < half; r++) {
+        for (let q = 0; q < half; q++) {
+          const at = t * area + 2 * r * size + 2 * q;
+          data[c * dim + t * half * half + r * half + q] =
+            (buffer[at] + buffer[at + 1] + buffer[at + size] + buffer[at + size + 1]) / (4 * 255);
+        }
+      }
+    }
+  }
+  return { data, n: set.n, dim };
+}
+
+/**
+ * PCA of the clips (their frames downsampled 2×2, concatenated in order), fitted on the train
+ * clips without labels: the unsupervised baseline. Keeping the frames in order lets a linear
+ * read-out see some motion.
+ */
+export function clipPcaSource(
+  data: ProtocolData<ClipSet>,
+  opts: { components: number; seed?: number },
+): FeatureSource {
+  let pca: ReturnType<typeof fitPca> | null = null;
+  const fitted = () => (pca ??= fitPca(clipPixels(data.train.clips), opts));
+  return cachedFeatures(
+    data,
+    async (set) => pcaTransform(await fitted(), clipPixels(set.clips)),
+    () => ({
+      kind: "clip pca",
+      components: opts.components,
+      seed: opts.seed,
+      train: data.train.identity(),
+      test: data.test.identity(),
+    }),
+  );
+}
