@@ -21,6 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import { clipFrames, type MovingFashion } from "../data/moving_fashion.ts";
 import { buildClassifier, buildEncoder } from "../models/encoder.ts";
 import { createRng, type Rng } from "../random.ts";
+import { readAndDispose } from "../_read.ts";
 import type { BatchSource } from "../train/fit.ts";
 
 /** The reference encoder for clips: input [size, size, frames], 128 features. */
@@ -174,4 +175,98 @@ export function clipBatch(set: MovingFashion, indices: ArrayLike<number>): tf.Te
     writeChannels(buffer, order, area, x, i * area * frames);
   }
   return tf.tensor4d(x, [indices.length, size, size, frames]);
+}
+
+/** Held-out errors of a masked-frame model, beside two restorations that need no learning. */
+export interface FrameRestorationError {
+  /** Mean squared error of the model's frame (pixels 0..1). */
+  model: number;
+  /** Copying the frame before the hidden one. */
+  copyPrevious: number;
+  /** The average of the frames before and after it. */
+  neighbourMean: number;
+}
+
+/**
+ * The errors on the hidden frames of {@link maskedFrameSource}(`set`, `indices`, `opts`) (fixed
+ * per clip by `opts.seed`): the model's, and copying / averaging the neighbouring frames.
+ */
+export async function frameRestorationError(
+  model: tf.LayersModel,
+  set: MovingFashion,
+  indices: ArrayLike<number>,
+  opts: { fill: number; seed: number },
+): Promise<FrameRestorationError> {
+  const source = maskedFrameSource(set, indices, opts);
+  const { frames, size } = set, area = size * size;
+  let sums = { model: 0, copyPrevious: 0, neighbourMean: 0 }, count = 0;
+  const positions = Int32Array.from({ length: indices.length }, (_, i) => i);
+  for (let start = 0; start < positions.length; start += 100) {
+    const chunk = positions.subarray(start, start + 100);
+    const { x, y } = source.batch(chunk, createRng(0));
+    const out = await (model.predict(x) as tf.Tensor).data();
+    const xs = await x.data(), ys = await y.data();
+    tf.dispose([x, y]);
+    for (let i = 0; i < chunk.length; i++) {
+      const row = i * area * frames;
+      // the hidden channel: the one whose every pixel is the fill
+      let hidden = 1;
+      for (let k = 1; k < frames - 1; k++) {
+        let all = true;
+        for (let p = 0; p < area && all; p += 7) {
+          all = xs[row + p * frames + k] === Math.fround(opts.fill);
+        }
+        if (all) hidden = k;
+      }
+      for (let p = 0; p < area; p++) {
+        const truth = ys[(i * area + p) * 3];
+        const before = xs[row + p * frames + hidden - 1], after = xs[row + p * frames + hidden + 1];
+        sums.model += (out[i * area + p] - truth) ** 2;
+        sums.copyPrevious += (before - truth) ** 2;
+        sums.neighbourMean += ((before + after) / 2 - truth) ** 2;
+      }
+      count += area;
+    }
+  }
+  sums = {
+    model: sums.model / count,
+    copyPrevious: sums.copyPrevious / count,
+    neighbourMean: sums.neighbourMean / count,
+  };
+  return sums;
+}
+
+/**
+ * Clip `i` with frame `hidden` replaced by `fill`, the model's restoration of it, and the truth:
+ * frames (0..1) for pictures.
+ */
+export async function restoreFrame(
+  model: tf.LayersModel,
+  set: MovingFashion,
+  i: number,
+  opts: { hidden: number; fill: number },
+): Promise<{ input: Float32Array[]; truth: Float32Array; restored: Float32Array }> {
+  const { frames, size } = set, area = size * size;
+  const raw = clipFrames(set, i);
+  const input = Array.from(
+    { length: frames },
+    (_, t) =>
+      t === opts.hidden
+        ? new Float32Array(area).fill(opts.fill)
+        : Float32Array.from(raw.subarray(t * area, (t + 1) * area), (v) => v / 255),
+  );
+  const x = new Float32Array(area * frames);
+  for (let p = 0; p < area; p++) for (let t = 0; t < frames; t++) x[p * frames + t] = input[t][p];
+  const restored = await readAndDispose(
+    tf.tidy(() => model.predict(tf.tensor4d(x, [1, size, size, frames])) as tf.Tensor),
+  ) as Float32Array;
+  const truth = Float32Array.from(
+    raw.subarray(opts.hidden * area, (opts.hidden + 1) * area),
+    (v) => v / 255,
+  );
+  return {
+    input,
+    truth,
+    restored: Float32Array.from(restored, (v) => Math.min(1, Math.max(0, v))),
+  };
 }

@@ -12,8 +12,10 @@ import {
   buildVideoEncoder,
   clipBatch,
   frameOrderSource,
+  frameRestorationError,
   isInOrder,
   maskedFrameSource,
+  restoreFrame,
   shuffledOrder,
 } from "./video.ts";
 
@@ -104,4 +106,34 @@ Deno.test("the video pretext losses start where chance puts them", async () => {
   assert(mse > 0.01 && mse < 1, `restoration: initial MSE ${mse}`);
   assertEquals(clipBatch(set, [0, 1]).shape, [2, 32, 32, 5]);
   tf.dispose([x, y, masked.x, masked.y, out]);
+});
+
+Deno.test("frameRestorationError: a model that outputs the neighbours' mean scores as that baseline", async () => {
+  // the mean of the two channels around the hidden one cannot be built without knowing it, but a
+  // model that outputs the fill everywhere has a known error: the truth's distance to the fill
+  const constant = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [32, 32, 5],
+        filters: 1,
+        kernelSize: 1,
+        kernelInitializer: "zeros",
+        biasInitializer: tf.initializers.constant({ value: 0.25 }),
+      }),
+    ],
+  });
+  const errors = await frameRestorationError(constant, set, all, { fill: 0.25, seed: 4 });
+  const { y } = maskedFrameSource(set, all, { fill: 0.25, seed: 4 }).batch(all, createRng(0));
+  const ys = await y.data();
+  let sum = 0;
+  for (let k = 0; k < ys.length; k += 3) sum += (ys[k] - 0.25) ** 2;
+  assertAlmostEquals(errors.model, sum / (ys.length / 3), 1e-6);
+  assert(errors.neighbourMean <= errors.copyPrevious * 1.5);
+  const shown = await restoreFrame(constant, set, 0, { hidden: 2, fill: 0.25 });
+  assertEquals([shown.input.length, shown.truth.length, shown.restored.length], [5, 1024, 1024]);
+  assert(
+    shown.input[2].every((v) => v === 0.25) &&
+      shown.restored.every((v) => Math.abs(v - 0.25) < 1e-6),
+  );
+  y.dispose();
 });
