@@ -213,7 +213,7 @@ export async function frameRestorationError(
       let hidden = 1;
       for (let k = 1; k < frames - 1; k++) {
         let all = true;
-        for (let p = 0; p < area && all; p += 7) {
+        for (let p = 0; p < area && all; p++) {
           all = xs[row + p * frames + k] === Math.fround(opts.fill);
         }
         if (all) hidden = k;
