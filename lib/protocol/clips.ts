@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readAndDispose } from "../_read.ts";
 import { clipFrames, type MovingFashion } from "../data/moving_fashion.ts";
 import { type Features, modelIdentity } from "../eval/features.ts";
-import { fitPca, pcaTransform } from "../eval/pca.ts";
+import { fitPca, type Pca, pcaTransform } from "../eval/pca.ts";
 import { clipBatch } from "../pretext/video.ts";
 import type { BatchSource } from "../train/fit.ts";
 import type { TrainableSet } from "../train/sources.ts";
@@ -78,8 +78,29 @@ export function clipSet(clips: MovingFashion, labels: Uint8Array): ClipSet {
   };
 }
 
-/** `model`'s output for every clip of `set` (inference mode): [n, dim]. */
-export async function clipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
+/** Features computed once per model (or fitted PCA) and clip set, whatever the labels. */
+const memo = new WeakMap<object, WeakMap<MovingFashion, Promise<Features>>>();
+function once(
+  key: object,
+  set: MovingFashion,
+  compute: () => Promise<Features>,
+): Promise<Features> {
+  let bySet = memo.get(key);
+  if (!bySet) memo.set(key, bySet = new WeakMap());
+  let found = bySet.get(set);
+  if (!found) bySet.set(set, found = compute());
+  return found;
+}
+
+/**
+ * `model`'s output for every clip of `set` (inference mode): [n, dim]. Computed once per model and
+ * clip set: the two labellings of the same clips share it.
+ */
+export function clipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
+  return once(model, set, () => computeClipFeatures(model, set));
+}
+
+async function computeClipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
   const parts: Float32Array[] = [];
   let dim = 0;
   for (let start = 0; start < set.n; start += BATCH) {
@@ -153,7 +174,7 @@ export function frameAverageSource(
   };
   return cachedFeatures(
     data,
-    (set) => featurize(set.clips),
+    (set) => once(encoder, set.clips, () => featurize(set.clips)),
     async () => ({
       kind: "frame average",
       model: await modelIdentity(encoder),
@@ -184,6 +205,9 @@ function clipPixels(set: MovingFashion): Features {
   return { data, n: set.n, dim };
 }
 
+/** PCA fits per train clip set and options: the two labellings of the same clips share one. */
+const pcaFits = new WeakMap<MovingFashion, Map<string, { fit?: Promise<Pca> }>>();
+
 /**
  * PCA of the clips (their frames downsampled 2×2, concatenated in order), fitted on the train
  * clips without labels: the unsupervised baseline. Keeping the frames in order lets a linear
@@ -193,11 +217,17 @@ export function clipPcaSource(
   data: ProtocolData<ClipSet>,
   opts: { components: number; seed?: number },
 ): FeatureSource {
-  let pca: ReturnType<typeof fitPca> | null = null;
-  const fitted = () => (pca ??= fitPca(clipPixels(data.train.clips), opts));
+  const train = data.train.clips;
+  if (!pcaFits.has(train)) pcaFits.set(train, new Map());
+  const fits = pcaFits.get(train)!;
+  const id = JSON.stringify(opts);
+  if (!fits.has(id)) fits.set(id, {});
+  const holder = fits.get(id)!; // the key of the memo: one per fit
+  const fitted = () => (holder.fit ??= fitPca(clipPixels(train), opts));
   return cachedFeatures(
     data,
-    async (set) => pcaTransform(await fitted(), clipPixels(set.clips)),
+    (set) =>
+      once(holder, set.clips, async () => pcaTransform(await fitted(), clipPixels(set.clips))),
     () => ({
       kind: "clip pca",
       components: opts.components,

@@ -60,6 +60,8 @@ Deno.test("frameAverageSource: the image encoder's features averaged over each c
 Deno.test("clip encoder and clip PCA sources give one row per clip", async () => {
   const video = buildVideoEncoder({ seed: 0, frames: 4, size: 32 });
   assertEquals((await clipFeatures(video, testClips)).dim, 128);
+  // computed once per model and clip set: the garment and direction labellings share them
+  assert(clipFeatures(video, testClips) === clipFeatures(video, testClips));
   const pca = await clipPcaSource(data, { components: 8 }).train();
   assertEquals([pca.n, pca.dim], [60, 8]);
   assertEquals((await clipSource(data, video).test()).n, 30);

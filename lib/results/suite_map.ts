@@ -118,6 +118,13 @@ export const SUITE_NOTEBOOKS: readonly SuiteNotebook[] = [
     downstream: TEXT_TASK,
   },
   {
+    stem: "12_video",
+    pretext: "frame order (Shuffle and Learn) and masked-frame restoration on moving garments",
+    family: "temporal: order and restoration in time",
+    paper: "Misra et al. 2016; Srivastava et al. 2015 (Moving MNIST)",
+    downstream: "Moving Fashion-MNIST: garment class and direction of motion",
+  },
+  {
     stem: "13_pretraining_length",
     pretext: "every image pretext task, pretrained long (the checkpoint zoo)",
     family: "pretraining length: downstream accuracy against pretraining epochs",
