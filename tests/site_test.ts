@@ -100,7 +100,8 @@ Deno.test({
       assert(!html.includes(`"pngOnly":true`), `${name}: a PNG-only spec drawn live`);
     }
     const server = serveDirectory(out);
-    const browser = await launchChromium({ timeoutMs: 60_000 });
+    // generous: on a loaded machine the index's live charts take long to draw before a screenshot
+    const browser = await launchChromium({ timeoutMs: 180_000 });
     try {
       await new Promise((r) => setTimeout(r, 0)); // the server's URL is known once it listens
       const page = await browser.newPage({ width: 1200, height: 900 });
