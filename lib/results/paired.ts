@@ -136,9 +136,14 @@ export function describeComparison(comparison: Comparison, what: string, metric 
 
 /**
  * Method names of the untrained references' rows start with one of these: the untrained encoder
- * (images) and random word vectors (text).
+ * (images), random word vectors (text), and the untrained image encoder applied to every frame of
+ * a clip (video: the reference of the frame-level rows, "…, frame average + linear probe").
  */
-export const UNTRAINED_PREFIXES = ["random encoder", "random word vectors"] as const;
+export const UNTRAINED_PREFIXES = [
+  "random encoder",
+  "random word vectors",
+  "untrained image encoder",
+] as const;
 /** The untrained encoder's default read-out, used when a row's read-out has no untrained row. */
 export const UNTRAINED_DEFAULT = "random encoder + linear probe";
 /** The same for text. */

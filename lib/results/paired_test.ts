@@ -162,3 +162,30 @@ Deno.test("validateRow() checks scores, seeds and versus; older rows without the
   );
   validateRow({ ...ok, versus: { supervised: { delta: 0.1, ci95: null } } });
 });
+
+Deno.test("referencesOf: a frame-level row is paired with the untrained frame-level row, a clip row with the untrained clip encoder", () => {
+  const row = (method: string, mean: number) => ({
+    method,
+    family: "self-supervised" as const,
+    labelsPerClass: 10,
+    metric: "accuracy",
+    mean,
+    std: 0,
+    n: 1,
+  });
+  const rows = [
+    row("garment: random encoder + linear probe", 0.36),
+    row("garment: untrained image encoder, frame average + linear probe", 0.64),
+    row("garment: stored SimCLR (10 epochs), frame average + linear probe", 0.72),
+    row("garment: frame order + linear probe", 0.27),
+  ];
+  assertEquals(
+    referencesOf(rows[2], rows).random?.method,
+    "garment: untrained image encoder, frame average + linear probe",
+  );
+  assertEquals(
+    referencesOf(rows[3], rows).random?.method,
+    "garment: random encoder + linear probe",
+  );
+  assertEquals(referencesOf(rows[1], rows).random, undefined);
+});
