@@ -10,6 +10,7 @@
 import { writeAtomic } from "../lib/_write.ts";
 import { loadResults, type Results } from "../lib/results/mod.ts";
 import { budgetsOf, formatAccuracy } from "../lib/results/describe.ts";
+import { git } from "../lib/results/code_version.ts";
 import { readManifest } from "../lib/zoo/checkpoint.ts";
 import { RECIPES } from "../lib/zoo/recipes.ts";
 import { storedEpochs, zooJobs, type ZooManifest } from "../lib/zoo/pretrain.ts";
@@ -202,18 +203,8 @@ const ZOO_END = "<!-- zoo:end -->";
 
 /** The checkpoint manifests git tracks under checkpoints/ (null: no git here). */
 function trackedManifests(): Set<string> | null {
-  try {
-    const out = new Deno.Command("git", {
-      args: ["ls-files", "--", "checkpoints"],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    if (!out.success) return null;
-    return new Set(new TextDecoder().decode(out.stdout).split("\n").filter(Boolean));
-  } catch {
-    return null;
-  }
+  const r = git(ROOT, ["ls-files", "--", "checkpoints"]);
+  return r.ok ? new Set(r.out.split("\n").filter(Boolean)) : null;
 }
 
 /**

@@ -112,6 +112,11 @@ export function frameOrderSource(
   };
 }
 
+/** The interior frame (1..frames−2) a masked-frame source hides: the first draw of `rng`. */
+function hiddenFrame(rng: Rng, frames: number): number {
+  return 1 + rng.int(frames - 2);
+}
+
 /**
  * The masked-frame source over the clips `indices`: one interior frame (1..frames−2, fresh each
  * epoch; fixed per clip with `seed`) set to `fill` (0..1, e.g. the mean pixel) in the input; the
@@ -145,7 +150,7 @@ export function maskedFrameSource(
           ? batchRng
           : createRng(opts.seed * 1_000_003 + positions[i]);
         clipFrames(set, indices[positions[i]], buffer);
-        const hidden = 1 + rng.int(frames - 2);
+        const hidden = hiddenFrame(rng, frames);
         const row = i * area * frames;
         writeChannels(buffer, order, area, x, row);
         for (let p = 0; p < area; p++) {
@@ -209,15 +214,8 @@ export async function frameRestorationError(
     tf.dispose([x, y]);
     for (let i = 0; i < chunk.length; i++) {
       const row = i * area * frames;
-      // the hidden channel: the one whose every pixel is the fill
-      let hidden = 1;
-      for (let k = 1; k < frames - 1; k++) {
-        let all = true;
-        for (let p = 0; p < area && all; p++) {
-          all = xs[row + p * frames + k] === Math.fround(opts.fill);
-        }
-        if (all) hidden = k;
-      }
+      // the frame the source hid: its first draw from the clip's seeded generator
+      const hidden = hiddenFrame(createRng(opts.seed * 1_000_003 + chunk[i]), frames);
       for (let p = 0; p < area; p++) {
         const truth = ys[(i * area + p) * 3];
         const before = xs[row + p * frames + hidden - 1], after = xs[row + p * frames + hidden + 1];

@@ -100,21 +100,35 @@ export function clipFeatures(model: tf.LayersModel, set: MovingFashion): Promise
   return once(model, set, () => computeClipFeatures(model, set));
 }
 
-async function computeClipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
+/**
+ * Rows of features for clips 0..n−1, `per` clips at a time: `rows(chosen)` gives their rows as a
+ * tensor [chosen.length, dim] (read and disposed here).
+ */
+async function batchedRows(
+  n: number,
+  per: number,
+  rows: (chosen: number[]) => tf.Tensor2D,
+): Promise<Features> {
   const parts: Float32Array[] = [];
   let dim = 0;
-  for (let start = 0; start < set.n; start += BATCH) {
-    const chosen = Array.from({ length: Math.min(BATCH, set.n - start) }, (_, i) => start + i);
-    const x = clipBatch(set, chosen);
-    const y = model.predict(x) as tf.Tensor;
-    dim = y.shape[1]!;
+  for (let start = 0; start < n; start += per) {
+    const chosen = Array.from({ length: Math.min(per, n - start) }, (_, i) => start + i);
+    const y = rows(chosen);
+    dim = y.shape[1];
     parts.push(await readAndDispose(y) as Float32Array);
-    x.dispose();
   }
-  const data = new Float32Array(set.n * dim);
+  const data = new Float32Array(n * dim);
   let at = 0;
   for (const p of parts) data.set(p, at), at += p.length;
-  return { data, n: set.n, dim };
+  return { data, n, dim };
+}
+
+function computeClipFeatures(model: tf.LayersModel, set: MovingFashion): Promise<Features> {
+  return batchedRows(
+    set.n,
+    BATCH,
+    (chosen) => tf.tidy(() => model.predict(clipBatch(set, chosen)) as tf.Tensor2D),
+  );
 }
 
 /** The clip encoder's features of both sets (a model taking [size, size, frames]). */
@@ -152,26 +166,12 @@ export function frameAverageSource(
   data: ProtocolData<ClipSet>,
   encoder: tf.LayersModel,
 ): FeatureSource {
-  const featurize = async (set: MovingFashion): Promise<Features> => {
-    const parts: Float32Array[] = [];
-    let dim = 0;
-    const per = Math.max(1, Math.floor(BATCH / set.frames));
-    for (let start = 0; start < set.n; start += per) {
-      const chosen = Array.from({ length: Math.min(per, set.n - start) }, (_, i) => start + i);
-      const x = frameBatch(set, chosen);
-      const mean = tf.tidy(() => {
-        const y = encoder.predict(x) as tf.Tensor2D;
-        dim = y.shape[1];
-        return tf.mean(tf.reshape(y, [chosen.length, set.frames, dim]), 1);
-      });
-      parts.push(await readAndDispose(mean) as Float32Array);
-      x.dispose();
-    }
-    const out = new Float32Array(set.n * dim);
-    let at = 0;
-    for (const p of parts) out.set(p, at), at += p.length;
-    return { data: out, n: set.n, dim };
-  };
+  const featurize = (set: MovingFashion): Promise<Features> =>
+    batchedRows(set.n, Math.max(1, Math.floor(BATCH / set.frames)), (chosen) =>
+      tf.tidy(() => {
+        const y = encoder.predict(frameBatch(set, chosen)) as tf.Tensor2D;
+        return tf.mean(tf.reshape(y, [chosen.length, set.frames, y.shape[1]]), 1) as tf.Tensor2D;
+      }));
   return cachedFeatures(
     data,
     (set) => once(encoder, set.clips, () => featurize(set.clips)),

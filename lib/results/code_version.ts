@@ -63,7 +63,8 @@ export interface CodeVersionOptions {
   path?: string;
 }
 
-function git(root: string, args: string[]): { ok: boolean; out: string } {
+/** Runs `git args` in `root`: whether it succeeded and its trimmed output (git missing: not ok). */
+export function git(root: string, args: string[]): { ok: boolean; out: string } {
   try {
     const r = new Deno.Command("git", { args, cwd: root, stdout: "piped", stderr: "null" })
       .outputSync();

@@ -22,6 +22,7 @@ import * as tf from "@tensorflow/tfjs";
 import { env } from "../config/env.ts";
 import { imageProtocol, loadProtocolImages } from "../protocol/image.ts";
 import { moduleFingerprint } from "../protocol/run_cache.ts";
+import { setWeightsFrom, weightsOf } from "../protocol/train_and_score.ts";
 import type { ImageSet } from "../data/mod.ts";
 import { type EpochRecord, fit, FitInterrupted } from "../train/fit.ts";
 import {
@@ -157,11 +158,8 @@ const stableName = (name: string) => name.replace(/_\d+$/, "");
 
 /** The model's weights as named values (`model/<i>/<name>`), in `getWeights` order. */
 export async function modelValues(model: tf.LayersModel): Promise<NamedValues[]> {
-  return await Promise.all(model.weights.map(async (w, i) => ({
-    name: `model/${i}/${stableName(w.name)}`,
-    shape: w.shape as number[],
-    data: await w.read().data() as Float32Array,
-  })));
+  const layout = modelLayout(model);
+  return (await weightsOf(model)).map((w, i) => ({ ...layout[i], data: w.data }));
 }
 
 /** The names and shapes {@link modelValues} would give for `model` (what a checkpoint must hold). */
@@ -170,11 +168,6 @@ export function modelLayout(model: tf.LayersModel): { name: string; shape: numbe
     name: `model/${i}/${stableName(w.name)}`,
     shape: w.shape as number[],
   }));
-}
-
-/** Loads values of {@link modelLayout}'s layout into `model`. */
-export function setModelValues(model: tf.LayersModel, values: NamedValues[]): void {
-  tf.tidy(() => model.setWeights(values.map((v) => tf.tensor(v.data, v.shape))));
 }
 
 /** The pool the zoo trains on (labels never read), limited to its first `images` if given. */
@@ -293,7 +286,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
           `remove ${where} to start again.`,
       );
     }
-    setModelValues(model, modelPart);
+    setWeightsFrom(model, modelPart);
     if (optimizerPart.length) {
       await optimizer.setWeights(optimizerPart.map((t) => ({
         name: t.name.slice("optimizer/".length),
@@ -425,7 +418,7 @@ export async function loadStoredEncoder(
       tensors: modelLayout(built.model),
       fields: { kind: "checkpoint", method, seed, epochs },
     });
-    setModelValues(built.model, tensors);
+    setWeightsFrom(built.model, tensors);
     return { encoder: built.encoder(), manifest, path };
   } catch (e) {
     built.model.dispose();
