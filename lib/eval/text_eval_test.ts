@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertAlmostEquals, assertEquals } from "../_assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
 import type { TextSet } from "../data/text.ts";
 import { createRng } from "../random.ts";
@@ -136,7 +136,14 @@ Deno.test("embeddingBagMethod() trains an embedding layer on wasm inline and sco
     vocabSize: 18,
     dim: 8,
     maxTokens: 16,
-    schedule: { batchSize: 8, epochs: 30, maxSteps: 60, learningRate: 0.05 },
+    schedule: {
+      batchSize: 8,
+      maxEpochs: 30,
+      patience: 5,
+      maxImages: null,
+      learningRates: [0.05, 0.01],
+      augment: false,
+    },
     scorer: binaryScorer({ name: "one" }),
   });
   const { rows, runs } = await runProtocol(data, [method], {
@@ -153,5 +160,26 @@ Deno.test("embeddingBagMethod() trains an embedding layer on wasm inline and sco
     "recall (one)",
   ]);
   assert(runs[0].scores["F1 (one)"] > 0.9, `F1 ${runs[0].scores["F1 (one)"]}`);
+  // early-stopped on a held-out part of the 10 labels, the learning rate chosen there
+  const selected = runs[0].selected as { learningRate: number; validationImages: number };
+  assert([0.05, 0.01].includes(selected.learningRate), JSON.stringify(selected));
+  assertEquals(selected.validationImages, 2);
   assertEquals(tf.memory().numTensors, before);
+  const augmented = embeddingBagMethod("bag", "supervised", {
+    vocabSize: 18,
+    maxTokens: 16,
+    schedule: {
+      batchSize: 8,
+      maxEpochs: 1,
+      patience: 1,
+      maxImages: null,
+      learningRates: [0.05],
+      augment: true,
+    },
+  });
+  await assertRejects(
+    () =>
+      runProtocol(data, [augmented], { budgets: [5], seeds: [0], numClasses: 2, progress: false }),
+    /text does not have; set `augment: false`/,
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * The image protocol, in one place: the seeds, label budgets, data sizes, read-outs and the
- * label side's training that every Fashion-MNIST notebook shares. A notebook's config is
+ * label side's training that every Fashion-MNIST notebook shares (and the text notebooks' share
+ * of it, {@link textProtocol}). A notebook's config is
  * `applyOverrides({ ...imageProtocol(mode), <its pretext keys> })`, so the shared baselines are
  * the same computation in every notebook (and reused from the run cache) unless a notebook
  * overrides a protocol key on purpose.
@@ -57,6 +58,13 @@ export interface ImageProtocol {
   supervisedMaxImages: number;
   /** The budgets fine-tuning runs at (the cost grows with the budget). */
   fineTuneBudgets: LabelBudget[];
+  /**
+   * The seed of a notebook's pretext side: the encoder's (and every head's) initial weights, the
+   * pretext training's data order and draws — and of the untrained-encoder control, which starts
+   * from the same weights. Vary it (`SUITE_OVERRIDES='{"pretextSeed": 1}'`) to see how much another
+   * pretraining run differs; the zoo's pretext seeds (`deno task pretrain --seed S`) are the same.
+   */
+  pretextSeed: number;
 }
 
 /** The shared protocol for `mode` (default: `$SUITE_MODE`). */
@@ -79,17 +87,31 @@ export function imageProtocol(mode: SuiteMode = suiteMode()): ImageProtocol {
     supervisedPatience: byMode({ smoke: 1, standard: 10, full: 20 }, mode),
     supervisedMaxImages: byMode({ smoke: 1000, standard: 200000, full: 3000000 }, mode),
     fineTuneBudgets: byMode<LabelBudget[]>({ smoke: [10], standard: [10, 100], full: all }, mode),
+    pretextSeed: 0,
   };
 }
+
+/** The keys of the label side's training, shared by the image and text protocols. */
+export type LabelSideKeys = Pick<
+  ImageProtocol,
+  | "supervisedBatch"
+  | "supervisedLearningRate"
+  | "fineTuneLearningRates"
+  | "supervisedMaxEpochs"
+  | "supervisedPatience"
+  | "supervisedMaxImages"
+>;
 
 /**
  * How the label side trains: "scratch" (supervised from scratch: one learning rate) or
  * "fine-tune" (a pretrained encoder: its learning rate chosen among `fineTuneLearningRates` on
- * the held-out part of the subset). Both use the same augmentation and early stopping.
+ * the held-out part of the subset). Both use the same early stopping and, for images, the same
+ * light augmentation (`augment: false` for text, which has none).
  */
 export function trainSchedule(
-  config: ImageProtocol,
+  config: LabelSideKeys,
   kind: "scratch" | "fine-tune",
+  opts: { augment?: boolean } = {},
 ): TrainSchedule {
   return {
     batchSize: config.supervisedBatch,
@@ -99,7 +121,31 @@ export function trainSchedule(
     learningRates: kind === "scratch"
       ? [config.supervisedLearningRate]
       : config.fineTuneLearningRates,
-    augment: true,
+    augment: opts.augment ?? true,
+  };
+}
+
+/** The keys every text notebook's config starts from (see {@link textProtocol}). */
+export type TextProtocol = Pick<ImageProtocol, "seeds" | "budgets"> & LabelSideKeys;
+
+/**
+ * The text protocol: the image protocol's seeds and label budgets, and the embedding bag's
+ * label side — trained like the image networks (by epochs, early stopping on a held-out fifth of
+ * the labels, the fine-tune learning rate chosen there; no augmentation: pass
+ * `trainSchedule(config, kind, { augment: false })`), with a cap of `supervisedMaxImages`
+ * documents per learning rate (the wasm backend's embedding bag takes ≈ 10 ms a step of 32).
+ */
+export function textProtocol(mode: SuiteMode = suiteMode()): TextProtocol {
+  const { seeds, budgets } = imageProtocol(mode);
+  return {
+    seeds,
+    budgets,
+    supervisedBatch: 32,
+    supervisedLearningRate: 5e-3,
+    fineTuneLearningRates: [5e-3, 1e-3],
+    supervisedMaxEpochs: byMode({ smoke: 2, standard: 30, full: 100 }, mode),
+    supervisedPatience: byMode({ smoke: 1, standard: 5, full: 10 }, mode),
+    supervisedMaxImages: byMode({ smoke: 200, standard: 16000, full: 200000 }, mode),
   };
 }
 

@@ -16,7 +16,6 @@ import { hashValue } from "./run_cache.ts";
 import { buildEncoder } from "../models/encoder.ts";
 import { blockFeatures } from "../models/blocks.ts";
 import { pooledBlockFeatures } from "../models/pooled_blocks.ts";
-import { scheduleFor } from "./train_and_score.ts";
 import { buildDenseStack, denseArchitecture } from "../models/dense_stack.ts";
 
 await initBackend("wasm");
@@ -86,13 +85,6 @@ Deno.test("runProtocol() rejects duplicate method names and empty seeds", async 
     () => runProtocol(data, [m], { budgets: [2], seeds: [], progress: false }),
     /seeds is empty/,
   );
-});
-
-Deno.test("scheduleFor() runs many epochs on small subsets and caps large ones", () => {
-  const schedule = { batchSize: 64, epochs: 30, maxSteps: 150, learningRate: 1e-3 };
-  assertEquals(scheduleFor(100, schedule), { epochs: 30, steps: 2 });
-  const big = scheduleFor(60000, schedule);
-  assert(big.epochs === 1 && big.steps === 150, JSON.stringify(big));
 });
 
 Deno.test({

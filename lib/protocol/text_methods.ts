@@ -1,8 +1,10 @@
 /**
  * Methods of the matched protocol for text ({@link TextSet}): the embedding-bag classifier trained
  * on the labeled subset — from scratch (supervised) or from pretrained word vectors (fine-tuned) —
- * and the feature source of pooled word vectors that the linear probe reads. The networks are
- * small, so they run inline on the protocol's thread (the worker pool hosts image training only).
+ * and the feature source of pooled word vectors that the linear probe reads. The networks train
+ * as the image notebooks' do (`trainEarlyStopped`: by epochs, early stopping on a held-out fifth
+ * of the labels, the learning rate chosen there), without augmentation; they are small, so they
+ * run inline on the protocol's thread (the worker pool hosts image training only).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -10,8 +12,8 @@ import { readAndDispose } from "../_read.ts";
 import type { TextSet } from "../data/text.ts";
 import { buildEmbeddingBagClassifier, padTokens } from "../models/word_vectors.ts";
 import type { Family } from "../results/mod.ts";
-import { fit } from "../train/fit.ts";
 import type { BatchSource } from "../train/fit.ts";
+import type { TrainableSet } from "../train/sources.ts";
 import type { Features } from "../eval/features.ts";
 import {
   accuracyScorer,
@@ -22,7 +24,7 @@ import {
   type Scorer,
 } from "./protocol.ts";
 import { averageWordVectors } from "../eval/text_features.ts";
-import { scheduleFor, type StepSchedule } from "./train_and_score.ts";
+import { trainEarlyStopped, type TrainSchedule } from "./train_and_score.ts";
 
 /**
  * Each document of the train pool and the test set as its mean word vector
@@ -54,16 +56,20 @@ export function labeledTextSource(
   };
 }
 
-/** Predicted classes of every document of `set`. */
+/** Predicted classes of the documents `indices` of `set` (default: all). */
 export async function predictTexts(
   model: tf.LayersModel,
   set: TextSet,
-  opts: { maxTokens: number; batchSize?: number },
+  opts: { maxTokens: number; batchSize?: number; indices?: ArrayLike<number> },
 ): Promise<Int32Array> {
   const batchSize = opts.batchSize ?? 256;
-  const out = new Int32Array(set.n);
-  for (let start = 0; start < set.n; start += batchSize) {
-    const docs = set.tokens.slice(start, start + batchSize);
+  const indices = opts.indices ?? Int32Array.from({ length: set.n }, (_, i) => i);
+  const out = new Int32Array(indices.length);
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const docs = Array.from(
+      { length: Math.min(batchSize, indices.length - start) },
+      (_, i) => set.tokens[indices[start + i]],
+    );
     const pred = tf.tidy(() => {
       const x = tf.tensor2d(
         padTokens(docs, opts.maxTokens),
@@ -77,6 +83,28 @@ export async function predictTexts(
   return out;
 }
 
+/**
+ * A text set as a {@link TrainableSet} (documents read as their first `maxTokens` tokens), for
+ * the label side's training loop. Text has no light augmentation: asking for it is an error.
+ */
+export function textTrainable(set: TextSet, opts: { maxTokens: number }): TrainableSet {
+  return {
+    n: set.n,
+    labels: set.labels,
+    labeledSource(indices, o) {
+      if (o.augment) {
+        throw new Error(
+          "text training: the schedule asks for augmentation (`augment: true`), which text does " +
+            "not have; set `augment: false` in the embedding bag's schedule.",
+        );
+      }
+      return labeledTextSource(set, indices, opts);
+    },
+    predict: (model, indices) => predictTexts(model, set, { ...opts, indices }),
+    identity: () => ({ tokens: set.tokens, labels: set.labels, maxTokens: opts.maxTokens }),
+  };
+}
+
 /** Options of {@link embeddingBagMethod}. */
 export interface EmbeddingBagMethodOptions {
   vocabSize: number;
@@ -86,13 +114,16 @@ export interface EmbeddingBagMethodOptions {
   vectors?: Features;
   /** Tokens read per document. */
   maxTokens: number;
-  schedule: StepSchedule;
+  /** As the image networks' (`augment` must be false): by epochs, early-stopped. */
+  schedule: TrainSchedule;
   scorer?: Scorer;
 }
 
 /**
- * The embedding-bag classifier trained on the labeled subset (Adam, cosine decay, the shared
- * schedule), seeded by the cell's seed, scored on the test set. Runs inline.
+ * The embedding-bag classifier trained on the labeled subset by {@link trainEarlyStopped}
+ * (by epochs, early stopping and the learning rate on a held-out part of the subset), seeded by
+ * the cell's seed, scored on the test set; the rows' `selected` records the learning rate and
+ * epoch kept. Runs inline.
  */
 export function embeddingBagMethod(
   name: string,
@@ -107,27 +138,33 @@ export function embeddingBagMethod(
     inline: true,
     metrics: scorer.metrics,
     async evaluate(cell) {
-      const model = buildEmbeddingBagClassifier({
-        vocabSize: opts.vocabSize,
-        dim: opts.dim,
-        numClasses: cell.numClasses,
-        vectors: opts.vectors,
-        maxTokens: opts.maxTokens,
-        seed: cell.seed,
-      });
-      try {
-        const { epochs, steps } = scheduleFor(cell.subset.length, opts.schedule);
-        await fit(model, labeledTextSource(cell.data.train, cell.subset, opts), {
-          epochs,
-          stepsPerEpoch: steps,
-          batchSize: opts.schedule.batchSize,
-          learningRate: opts.schedule.learningRate,
-          cosine: true,
-          seed: cell.seed,
+      const { model, selected } = await trainEarlyStopped(
+        () =>
+          buildEmbeddingBagClassifier({
+            vocabSize: opts.vocabSize,
+            dim: opts.dim,
+            numClasses: cell.numClasses,
+            vectors: opts.vectors,
+            maxTokens: opts.maxTokens,
+            seed: cell.seed,
+          }),
+        textTrainable(cell.data.train, opts),
+        {
           label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
-          progress: cell.progress,
-        });
-        return scorer.score(await predictTexts(model, cell.data.test, opts), cell.data.test.labels);
+          seed: cell.seed,
+          subset: cell.subset,
+          schedule: opts.schedule,
+        },
+        cell.progress,
+      );
+      try {
+        return {
+          scores: scorer.score(
+            await predictTexts(model, cell.data.test, opts),
+            cell.data.test.labels,
+          ),
+          selected: { ...selected },
+        };
       } finally {
         model.dispose();
       }

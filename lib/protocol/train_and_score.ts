@@ -37,25 +37,6 @@ export interface TrainSchedule {
   augment: boolean;
 }
 
-/**
- * A fixed schedule by steps (the text notebooks' embedding bag, trained inline): `epochs` passes
- * over the subset, never more than `maxSteps` optimizer steps.
- */
-export interface StepSchedule {
-  batchSize: number;
-  epochs: number;
-  maxSteps: number;
-  learningRate: number;
-}
-
-/** Steps and epochs a {@link StepSchedule} gives a subset of `n` examples. */
-export function scheduleFor(n: number, schedule: StepSchedule): { epochs: number; steps: number } {
-  const stepsPerEpoch = Math.ceil(n / schedule.batchSize);
-  const total = Math.min(schedule.maxSteps, stepsPerEpoch * schedule.epochs);
-  const epochs = Math.max(1, Math.ceil(total / stepsPerEpoch));
-  return { epochs, steps: Math.min(stepsPerEpoch, Math.ceil(total / epochs)) };
-}
-
 /** The epochs one learning rate may train for: maxEpochs, fewer when maxImages binds. */
 export function epochCap(trainImages: number, schedule: TrainSchedule): number {
   const byImages = schedule.maxImages === null
@@ -157,12 +138,37 @@ export async function trainAndScore(
  * For uses of the trained classifier beyond test accuracy (e.g. ranking images by a class's
  * probability).
  */
-export async function trainClassifier(
+export function trainClassifier(
   task: TrainTask,
   trainSet: ImageSet | TrainableSet,
   progress: ProgressDisplay | false,
 ): Promise<{ model: tf.LayersModel; selected: TrainSelection; history: EpochRecord[] }> {
-  const train = asTrainable(trainSet);
+  return trainEarlyStopped(
+    () => {
+      const encoder = buildArchitecture(task.architecture, task.seed);
+      if (task.encoderWeights) setWeightsFrom(encoder, task.encoderWeights);
+      return buildClassifier(encoder, { seed: task.seed, numClasses: task.numClasses });
+    },
+    asTrainable(trainSet),
+    task,
+    progress,
+  );
+}
+
+/**
+ * The label side's one training loop, for any classifier `build` makes (a fresh copy per
+ * learning rate) on any {@link TrainableSet}: the subset is split into a training part and a
+ * stratified held-out part; for each candidate learning rate the network trains by epochs (Adam,
+ * constant rate), keeping the weights of its best held-out epoch, until `patience` epochs pass
+ * without improvement or a cap binds; the rate with the best held-out accuracy wins. Returns that
+ * network (the caller disposes it) with what was chosen.
+ */
+export async function trainEarlyStopped(
+  build: () => tf.LayersModel,
+  train: TrainableSet,
+  task: Pick<TrainTask, "label" | "seed" | "subset" | "schedule">,
+  progress: ProgressDisplay | false,
+): Promise<{ model: tf.LayersModel; selected: TrainSelection; history: EpochRecord[] }> {
   checkSchedule(task.schedule, `trainAndScore(${task.label})`);
   const { schedule } = task;
   const subsetLabels = Array.from(task.subset, (i) => train.labels[i]);
@@ -178,9 +184,7 @@ export async function trainClassifier(
     null;
   try {
     for (const learningRate of schedule.learningRates) {
-      const encoder = buildArchitecture(task.architecture, task.seed);
-      if (task.encoderWeights) setWeightsFrom(encoder, task.encoderWeights);
-      const model = buildClassifier(encoder, { seed: task.seed, numClasses: task.numClasses });
+      const model = build();
       let best = { accuracy: -1, epoch: 0, weights: [] as tf.Tensor[] };
       let epochsRun = 0;
       try {

@@ -35,11 +35,12 @@ export async function findResults(
  * `other`, paired by seed (same seed ⇒ same labelled subset in every notebook): "at 10
  * labels/class: **Jigsaw + linear probe** 70.1 ± 1.0 % ties RotNet + linear probe 67.1 ± 2.7 %
  * (+3.0 points, 95 % CI −0.4 … +6.1)" — "beats" only when the interval excludes zero. Budgets
- * missing on either side are skipped.
+ * missing on either side are skipped. `other` may be this notebook's own rows (`{ rows }`), to pair
+ * two of its methods.
  */
 export function describeAgainstOther(
   rows: ResultRow[],
-  other: Results,
+  other: Pick<Results, "rows">,
   pairs: { method: string; otherMethod: string }[],
 ): string[] {
   const lines: string[] = [];

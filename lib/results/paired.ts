@@ -41,9 +41,44 @@ export function bootstrapMeanInterval(
     for (let i = 0; i < k; i++) s += values[rng.int(k)];
     means[r] = s / k;
   }
+  return percentileInterval(means);
+}
+
+/**
+ * The 95 % interval of the mean of grouped values by a two-level (hierarchical) bootstrap:
+ * resample the groups with replacement, then the values within each chosen group; the statistic
+ * is the mean of the chosen groups' means. For results that vary at two levels — pretext seeds
+ * (one pretraining run each) and, within each, the label seeds — so that the interval covers
+ * both. Empty groups are left out; null with fewer than 2 groups left.
+ */
+export function nestedBootstrapInterval(
+  groups: readonly (readonly number[])[],
+  opts: { resamples?: number; seed?: number } = {},
+): [number, number] | null {
+  const kept = groups.filter((g) => g.length);
+  const k = kept.length;
+  if (k < 2) return null;
+  const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
+  const rng = createRng(opts.seed ?? BOOTSTRAP_SEED);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const g = kept[rng.int(k)];
+      let t = 0;
+      for (let j = 0; j < g.length; j++) t += g[rng.int(g.length)];
+      s += t / g.length;
+    }
+    means[r] = s / k;
+  }
+  return percentileInterval(means);
+}
+
+/** The 2.5 % and 97.5 % quantiles (linear interpolation) of bootstrap means; sorts `means`. */
+function percentileInterval(means: Float64Array): [number, number] {
   means.sort();
   const quantile = (p: number) => {
-    const x = p * (resamples - 1), lo = Math.floor(x), hi = Math.ceil(x);
+    const x = p * (means.length - 1), lo = Math.floor(x), hi = Math.ceil(x);
     return means[lo] + (means[hi] - means[lo]) * (x - lo);
   };
   return [quantile(0.025), quantile(0.975)];

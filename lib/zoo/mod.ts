@@ -6,3 +6,4 @@ export * from "./checkpoint.ts";
 export * from "./recipes.ts";
 export * from "./pretrain.ts";
 export * from "./stored.ts";
+export * from "./curves.ts";

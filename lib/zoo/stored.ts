@@ -21,6 +21,9 @@ import {
   trainedMethod,
   type TrainedMethodOptions,
 } from "../protocol/protocol.ts";
+import { describeAgainstOther } from "../results/compare.ts";
+import { describeAgainstFamilies } from "../results/describe.ts";
+import type { ResultRow } from "../results/schema.ts";
 import { recipeOf, RECIPES } from "./recipes.ts";
 import { loadStoredEncoder, type StoredEncoder, storedEpochs, zooDir } from "./pretrain.ts";
 
@@ -93,6 +96,20 @@ export interface StoredReadoutOptions {
   maxEpochs?: number;
 }
 
+/** What {@link storedReadouts} gives a notebook. */
+export interface StoredReadouts {
+  /** The stored checkpoint's read-outs (none when it falls back to the live run). */
+  methods: Method[];
+  /**
+   * Each stored read-out paired with the same read-out of the notebook's live run (named
+   * "<title> + linear probe", …), for `describeAgainstOther(rows, { rows }, versusLive)`.
+   */
+  versusLive: { method: string; otherMethod: string }[];
+  /** Which checkpoint is read (path, epochs, images, SHA-256), or why none is. */
+  note: string;
+  stored: StoredEncoder | null;
+}
+
 /**
  * The read-outs of `method`'s latest stored checkpoint, named "SimCLR, 30 epochs (stored) +
  * linear probe" (and "+ kNN", "+ fine-tune"), for a notebook to evaluate next to its live run —
@@ -104,11 +121,12 @@ export async function storedReadouts(
   data: ProtocolData,
   method: string,
   opts: StoredReadoutOptions,
-): Promise<{ methods: Method[]; note: string; stored: StoredEncoder | null }> {
+): Promise<StoredReadouts> {
   const recipe = recipeOf(method);
   if (opts.mode === "full") {
     return {
       methods: [],
+      versusLive: [],
       stored: null,
       note: `Full mode retrains ${recipe.title} at full length here, so no stored checkpoint ` +
         `is read.`,
@@ -118,6 +136,7 @@ export async function storedReadouts(
   if ("missing" in found) {
     return {
       methods: [],
+      versusLive: [],
       stored: null,
       note: `No stored ${recipe.title} checkpoint is read — ${found.missing} — so the ` +
         `comparison uses the live run only.`,
@@ -126,18 +145,28 @@ export async function storedReadouts(
   const m = found.manifest;
   const name = storedName(recipe.title, m.epochs, m.seed);
   const features = modelSource(data, found.encoder);
+  const readouts = [
+    [" + linear probe", probeMethod(`${name} + linear probe`, "self-supervised", features)],
+    [" + kNN", knnMethod(`${name} + kNN`, "self-supervised", features, opts.knn)],
+    ...(opts.fineTune
+      ? [
+        [
+          " + fine-tune",
+          trainedMethod(`${name} + fine-tune`, "self-supervised", {
+            encoder: found.encoder,
+            ...opts.fineTune,
+          }),
+        ] as const,
+      ]
+      : []),
+  ] as const;
   return {
     stored: found,
-    methods: [
-      probeMethod(`${name} + linear probe`, "self-supervised", features),
-      knnMethod(`${name} + kNN`, "self-supervised", features, opts.knn),
-      ...(opts.fineTune
-        ? [trainedMethod(`${name} + fine-tune`, "self-supervised", {
-          encoder: found.encoder,
-          ...opts.fineTune,
-        })]
-        : []),
-    ],
+    methods: readouts.map(([, readout]) => readout),
+    versusLive: readouts.map(([suffix, readout]) => ({
+      method: readout.name,
+      otherMethod: `${recipe.title}${suffix}`,
+    })),
     note:
       `${name}: epoch ${m.epochs} of a ${m.scheduleEpochs}-epoch run, ${
         m.imagesSeen.toLocaleString("en-US")
@@ -146,4 +175,20 @@ export async function storedReadouts(
         m.weights.sha256.slice(0, 12)
       }…, verified).`,
   };
+}
+
+/**
+ * A notebook's conclusion lines for its stored checkpoint: each stored read-out against the best
+ * row of every family, then against the same read-out of the live run (paired over seeds; "beats"
+ * only when the 95 % interval excludes zero) — or, when no checkpoint was read, the note saying
+ * why.
+ */
+export function describeStored(rows: ResultRow[], stored: StoredReadouts): string[] {
+  if (!stored.methods.length) return [stored.note];
+  return [
+    "The stored checkpoint's read-outs against every family, then against the live run's:",
+    "",
+    ...stored.methods.flatMap((m) => describeAgainstFamilies(rows, m.name)),
+    ...describeAgainstOther(rows, { rows }, stored.versusLive),
+  ];
 }

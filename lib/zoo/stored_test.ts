@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
 import { pretrain, zooImages } from "./pretrain.ts";
-import { storedReadouts, storedZoo } from "./stored.ts";
+import { describeStored, storedReadouts, storedZoo } from "./stored.ts";
+import type { ResultRow } from "../results/schema.ts";
 
 await initBackend();
 
@@ -23,6 +24,10 @@ Deno.test("storedReadouts: the latest checkpoint's read-outs, named; or why ther
     "Counting, 1 epoch (stored) + kNN",
   ]);
   assert(found.note.includes("epoch 1 of a 30-epoch run") && found.note.includes("verified"));
+  assertEquals(found.versusLive[1], {
+    method: "Counting, 1 epoch (stored) + kNN",
+    otherMethod: "Counting + kNN",
+  });
   const tuned = await storedReadouts(data, "counting", {
     mode: "smoke",
     knn: {},
@@ -41,6 +46,30 @@ Deno.test("storedReadouts: the latest checkpoint's read-outs, named; or why ther
   assertEquals(tuned.methods.at(-1)!.name, "Counting, 1 epoch (stored) + fine-tune");
   const full = await storedReadouts(data, "counting", { mode: "full", knn: {}, dir });
   assertEquals(full.methods, []);
+  assertEquals(full.versusLive, []);
+  assertEquals(describeStored([], full), [full.note]);
+  const row = (method: string, scores: number[]): ResultRow => ({
+    method,
+    family: "self-supervised",
+    labelsPerClass: 10,
+    metric: "accuracy",
+    mean: scores.reduce((a, b) => a + b) / scores.length,
+    std: 0.01,
+    n: scores.length,
+    scores,
+    seeds: [0, 1, 2],
+  });
+  const lines = describeStored([
+    row("Counting, 1 epoch (stored) + linear probe", [0.80, 0.81, 0.82]),
+    row("Counting + linear probe", [0.70, 0.70, 0.71]),
+  ], found);
+  assert(
+    lines.some((l) =>
+      l.includes("**Counting, 1 epoch (stored) + linear probe**") &&
+      l.includes("beats Counting + linear probe")
+    ),
+    lines.join("\n"),
+  );
   assert(full.note.includes("Full mode retrains"));
   const none = await storedReadouts(data, "mae", { mode: "standard", knn: {}, dir });
   assertEquals(none.methods, []);

@@ -1,0 +1,196 @@
+/**
+ * The zoo's question as numbers: downstream accuracy against pretraining epochs, per method,
+ * read-out and label budget, pooled over the pretext seeds stored at each epoch — with intervals
+ * that cover both sources of variation (which pretraining run, which labelled subset) by a
+ * two-level bootstrap — and paired comparisons over pretext seeds.
+ *
+ * Rows are found by name: a checkpoint's rows are `storedName(title, epochs, seed) + suffix`, and
+ * epoch 0 of pretext seed S is the untrained encoder every recipe of that seed starts from,
+ * `untrainedName(S) + suffix` (seed 0: the suite's "random encoder").
+ *
+ * @example
+ * ```ts
+ * import { epochCurves } from "./curves.ts";
+ * const row = (method: string, mean: number) => ({
+ *   method, family: "self-supervised" as const, labelsPerClass: 10, metric: "accuracy",
+ *   mean, std: 0.01, n: 2, scores: [mean - 0.01, mean + 0.01], seeds: [0, 1],
+ * });
+ * const rows = [
+ *   row("random encoder + kNN", 0.6),
+ *   row("SimCLR, 1 epoch (stored) + kNN", 0.7),
+ * ];
+ * const zoo = [{ method: "simclr", title: "SimCLR", seed: 0, epochs: [1] }];
+ * epochCurves(rows, zoo, { budgets: [10], readouts: [["kNN", " + kNN"]] });
+ * // → points at epochs 0 and 1 of the "kNN, 10/class" curve of the SimCLR panel
+ * ```
+ * @module
+ */
+import type { EpochPoint, EpochReference } from "../plot/epochs.ts";
+import {
+  bootstrapMeanInterval,
+  nestedBootstrapInterval,
+  type PairableRow,
+  pairedDifferences,
+} from "../results/paired.ts";
+import type { Comparison, ResultRow } from "../results/schema.ts";
+import { recipeOf } from "./recipes.ts";
+import { storedName, type StoredRun } from "./stored.ts";
+
+type Budget = ResultRow["labelsPerClass"];
+
+/** The untrained encoder pretext seed `seed` starts from, as named in rows ("random encoder"). */
+export function untrainedName(seed: number): string {
+  return seed ? `random encoder (pretext seed ${seed})` : "random encoder";
+}
+
+/** A point of {@link epochCurves}: with how many pretext seeds it was measured. */
+export interface SeedPoolPoint extends EpochPoint {
+  pretextSeeds: number;
+}
+
+/** One checkpoint (or untrained start) per pretext seed, pooled: see {@link pooledOverSeeds}. */
+export interface Pooled {
+  /** The mean of the per-seed means. */
+  mean: number;
+  /** 95 % interval: two-level bootstrap with ≥ 2 pretext seeds, else over the label seeds. */
+  ci95: [number, number] | null;
+  pretextSeeds: number;
+}
+
+/** Rows of one read-out, one per pretext seed, pooled (rows without scores count by their mean). */
+export function pooledOverSeeds(rows: readonly PairableRow[]): Pooled {
+  if (!rows.length) throw new Error("pooledOverSeeds: no rows to pool (pass at least one row).");
+  const mean = rows.reduce((s, r) => s + r.mean, 0) / rows.length;
+  const ci95 = rows.length > 1
+    ? nestedBootstrapInterval(rows.map((r) => r.scores ?? [r.mean]))
+    : bootstrapMeanInterval(rows[0].scores ?? []);
+  return { mean, ci95, pretextSeeds: rows.length };
+}
+
+/**
+ * `a − b` paired by pretext seed (`a[i]` and `b[i]` come from the same pretext seed) and, within
+ * it, by label seed: `delta` is the mean of the per-seed differences of means, `ci95` the
+ * two-level bootstrap interval of the paired per-label-seed differences (over the label seeds
+ * alone when only one pretext seed pairs). Null interval when nothing pairs.
+ */
+export function pretextSeedComparison(
+  a: readonly PairableRow[],
+  b: readonly PairableRow[],
+): Comparison {
+  if (a.length !== b.length || !a.length) {
+    throw new Error(
+      `pretextSeedComparison: needs the same number (≥ 1) of rows on each side, one per pretext ` +
+        `seed; got ${a.length} and ${b.length}.`,
+    );
+  }
+  const groups = a.map((row, i) => pairedDifferences(row, b[i]));
+  const delta = a.reduce((s, row, i) => s + row.mean - b[i].mean, 0) / a.length;
+  const ci95 = groups.filter((g) => g.length).length > 1
+    ? nestedBootstrapInterval(groups)
+    : bootstrapMeanInterval(groups.find((g) => g.length) ?? []);
+  return { delta, ci95 };
+}
+
+/** The read-outs the zoo's curves draw: [label in the legend, suffix of the rows' names]. */
+export const ZOO_READOUTS = [["linear probe", " + linear probe"], ["kNN", " + kNN"]] as const;
+
+/** The label-side reference lines of the curves: supervised from scratch at each budget. */
+export function supervisedReferences(
+  baselineRows: readonly ResultRow[],
+  budgets: readonly Budget[],
+): EpochReference[] {
+  return budgets.flatMap((b) => {
+    const row = baselineRows.find((r) =>
+      r.method === "supervised (from scratch)" && r.labelsPerClass === b
+    );
+    return row
+      ? [{
+        label: `supervised from scratch, ${b === "all" ? "all labels" : `${b}/class`}`,
+        value: row.mean,
+      }]
+      : [];
+  });
+}
+
+/**
+ * The zoo as a results file records it (one entry per checkpoint read: method, pretext seed,
+ * epochs) grouped back into runs, in the entries' order.
+ */
+export function storedRunsOf(
+  entries: readonly { method: string; seed: number; epochs: number }[],
+): StoredRun[] {
+  const runs = new Map<string, StoredRun>();
+  for (const e of entries) {
+    const key = `${e.method}/${e.seed}`;
+    const run = runs.get(key) ??
+      { method: e.method, title: recipeOf(e.method).title, seed: e.seed, epochs: [] };
+    if (!run.epochs.includes(e.epochs)) run.epochs.push(e.epochs);
+    runs.set(key, run);
+  }
+  for (const run of runs.values()) run.epochs.sort((a, b) => a - b);
+  return [...runs.values()];
+}
+
+/** Options of {@link epochCurves}. */
+export interface EpochCurveOptions {
+  budgets: readonly Budget[];
+  /** [label in the legend, suffix of the rows' method names], e.g. ["kNN", " + kNN"]. */
+  readouts: readonly (readonly [string, string])[];
+}
+
+/**
+ * The rows of `method`'s checkpoint at `epochs` (0: the untrained start) for each pretext seed
+ * of `zoo` that has it, with that read-out `suffix` and budget — one per seed, seeds ascending.
+ */
+export function checkpointRows(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  method: string,
+  epochs: number,
+  suffix: string,
+  budget: Budget,
+): { seed: number; row: ResultRow }[] {
+  return zoo
+    .filter((run) => run.method === method && (epochs === 0 || run.epochs.includes(epochs)))
+    .sort((x, y) => x.seed - y.seed)
+    .flatMap((run) => {
+      const name = epochs === 0 ? untrainedName(run.seed) : storedName(run.title, epochs, run.seed);
+      const row = rows.find((r) => r.method === `${name}${suffix}` && r.labelsPerClass === budget);
+      return row ? [{ seed: run.seed, row }] : [];
+    });
+}
+
+/**
+ * Every method's curves: for each read-out and budget, a point at epoch 0 and at each stored
+ * epoch, pooled over the pretext seeds stored there ({@link pooledOverSeeds}); panels in `zoo`'s
+ * order. A point without rows is left out.
+ */
+export function epochCurves(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  opts: EpochCurveOptions,
+): SeedPoolPoint[] {
+  const points: SeedPoolPoint[] = [];
+  for (const method of new Set(zoo.map((r) => r.method))) {
+    const runs = zoo.filter((r) => r.method === method);
+    const epochs = [0, ...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+    for (const [readout, suffix] of opts.readouts) {
+      for (const budget of opts.budgets) {
+        for (const e of epochs) {
+          const found = checkpointRows(rows, zoo, method, e, suffix, budget);
+          if (!found.length) continue;
+          const pooled = pooledOverSeeds(found.map((f) => f.row));
+          points.push({
+            method: runs[0].title,
+            epochs: e,
+            series: `${readout}, ${budget === "all" ? "all labels" : `${budget}/class`}`,
+            mean: pooled.mean,
+            ...(pooled.ci95 ? { lo: pooled.ci95[0], hi: pooled.ci95[1] } : {}),
+            pretextSeeds: pooled.pretextSeeds,
+          });
+        }
+      }
+    }
+  }
+  return points;
+}

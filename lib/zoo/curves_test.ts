@@ -1,0 +1,89 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
+import { bootstrapMeanInterval, nestedBootstrapInterval } from "../results/paired.ts";
+import type { ResultRow } from "../results/schema.ts";
+import {
+  checkpointRows,
+  epochCurves,
+  pooledOverSeeds,
+  pretextSeedComparison,
+  storedRunsOf,
+  supervisedReferences,
+  untrainedName,
+} from "./curves.ts";
+
+const row = (method: string, scores: number[], budget: 10 | 100 = 10): ResultRow => ({
+  method,
+  family: "self-supervised",
+  labelsPerClass: budget,
+  metric: "accuracy",
+  mean: scores.reduce((a, b) => a + b, 0) / scores.length,
+  std: 0,
+  n: scores.length,
+  scores,
+  seeds: scores.map((_, i) => i),
+});
+
+Deno.test("nestedBootstrapInterval: covers the spread between groups, not only within them", () => {
+  // three pretraining runs that differ a lot, each with tightly agreeing label seeds
+  const groups = [[0.60, 0.61, 0.60], [0.70, 0.71, 0.70], [0.80, 0.80, 0.81]];
+  const nested = nestedBootstrapInterval(groups)!;
+  const within = bootstrapMeanInterval(groups[1])!;
+  assert(nested[0] < 0.65 && nested[1] > 0.75, `nested ${nested}`);
+  assert(within[1] - within[0] < 0.02);
+  assertEquals(nestedBootstrapInterval([[0.5, 0.6], []]), null); // one group left
+  assertEquals(nestedBootstrapInterval(groups), nested); // deterministic
+});
+
+Deno.test("epochCurves: epoch 0 is each pretext seed's untrained start; seeds pool where stored", () => {
+  const rows = [
+    row("random encoder + kNN", [0.60, 0.62]),
+    row(`${untrainedName(1)} + kNN`, [0.58, 0.60]),
+    row("SimCLR, 10 epochs (stored) + kNN", [0.70, 0.72]),
+    row("SimCLR, 10 epochs (stored, pretext seed 1) + kNN", [0.74, 0.76]),
+    row("SimCLR, 30 epochs (stored) + kNN", [0.78, 0.80]),
+    row("SimCLR, 30 epochs (stored) + kNN", [0.1, 0.1], 100), // another budget: not read
+  ];
+  const zoo = [
+    { method: "simclr", title: "SimCLR", seed: 0, epochs: [10, 30] },
+    { method: "simclr", title: "SimCLR", seed: 1, epochs: [10] },
+  ];
+  const points = epochCurves(rows, zoo, { budgets: [10], readouts: [["kNN", " + kNN"]] });
+  assertEquals(points.map((p) => [p.epochs, p.pretextSeeds]), [[0, 2], [10, 2], [30, 1]]);
+  assertAlmostEquals(points[0].mean, 0.60);
+  assertAlmostEquals(points[1].mean, 0.73);
+  assertEquals(points[1].series, "kNN, 10/class");
+  assert(points[1].lo! < 0.72 && points[1].hi! > 0.74, "the interval spans both runs");
+  assertEquals(checkpointRows(rows, zoo, "simclr", 10, " + kNN", 10).map((r) => r.seed), [0, 1]);
+  assertEquals(checkpointRows(rows, zoo, "simclr", 3, " + kNN", 10), []);
+});
+
+Deno.test("pretextSeedComparison: paired by pretext seed, then by label seed", () => {
+  const a = [row("a0", [0.70, 0.72]), row("a1", [0.74, 0.76])];
+  const b = [row("b0", [0.60, 0.62]), row("b1", [0.58, 0.60])];
+  const c = pretextSeedComparison(a, b);
+  assertAlmostEquals(c.delta, 0.13);
+  assert(c.ci95![0] > 0.09 && c.ci95![1] < 0.17, `${c.ci95}`);
+  const one = pretextSeedComparison([a[0]], [b[0]]);
+  assertAlmostEquals(one.ci95![0], 0.1);
+  assertThrows(() => pretextSeedComparison(a, [b[0]]), /one per pretext seed/);
+  assertThrows(() => pooledOverSeeds([]), /no rows/);
+});
+
+Deno.test("storedRunsOf regroups a results file's checkpoints; supervisedReferences finds rows", () => {
+  const entries = [
+    { method: "simclr", seed: 0, epochs: 10 },
+    { method: "simclr", seed: 0, epochs: 1 },
+    { method: "simclr", seed: 1, epochs: 1 },
+  ];
+  assertEquals(storedRunsOf(entries), [
+    { method: "simclr", title: "SimCLR", seed: 0, epochs: [1, 10] },
+    { method: "simclr", title: "SimCLR", seed: 1, epochs: [1] },
+  ]);
+  const baseline = {
+    ...row("supervised (from scratch)", [0.7, 0.8]),
+    family: "supervised" as const,
+  };
+  assertEquals(supervisedReferences([baseline], [10, 100]), [
+    { label: "supervised from scratch, 10/class", value: baseline.mean },
+  ]);
+});
