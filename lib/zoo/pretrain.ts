@@ -115,6 +115,12 @@ export interface ZooManifest {
   history: EpochRecord[];
   /** State only: Adam's running β powers (restored exactly on resume). */
   adam?: { accBeta1: number; accBeta2: number };
+  /**
+   * The epochs at which the run went on from an epoch checkpoint because its state was gone (a
+   * fresh checkout: states are not committed). The weights came back exactly; Adam's moments
+   * restarted from zero, so from there on the run is not bit-identical to an uninterrupted one.
+   */
+  restarts?: number[];
 }
 
 /** Options of {@link pretrain}. */
@@ -204,6 +210,37 @@ function describeDifference(a: unknown, b: unknown): string | null {
 }
 
 /**
+ * When `method`/`seed` of the zoo at `dir` holds epoch checkpoints but no state (a fresh checkout: states are not committed),
+ * writes a state from the last checkpoint so that `--resume` goes on from it: the whole model
+ * (pretext heads included) exactly, no optimizer values (Adam's moments restart from zero), and
+ * that epoch added to the manifest's `restarts`. Returns the checkpoint it used, or null (a state
+ * exists, or there is no checkpoint). The checkpoint is verified first (size, SHA-256, method,
+ * seed).
+ */
+export async function stateFromCheckpoint(
+  dir: string,
+  method: string,
+  seed: number,
+): Promise<string | null> {
+  const where = runDir(dir, method, seed);
+  if (await Deno.stat(`${where}/state.json`).then(() => true, () => false)) return null;
+  const epochs = await storedEpochs(dir, method, seed);
+  if (!epochs.length) return null;
+  const from = `${where}/epoch-${epochs.at(-1)}`;
+  const { manifest, tensors } = await readCheckpoint<ZooManifest>(from, {
+    fields: { kind: "checkpoint", method, seed },
+  });
+  const { format: _f, weights: _w, tensors: _t, createdAt: _c, ...fields } = manifest;
+  await writeCheckpoint(`${where}/state`, {
+    ...fields,
+    kind: "state",
+    stepInEpoch: 0,
+    restarts: [...manifest.restarts ?? [], manifest.epochs],
+  }, tensors);
+  return from;
+}
+
+/**
  * Trains `method` for `seed` until `epochs` epochs are done (see the module's notes), writing
  * checkpoints and the state; returns how it ended. Throws, before training, when the options are
  * invalid, when a run exists and `resume` is not set, or when the stored state was made with
@@ -231,11 +268,26 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
   }
   const where = runDir(opts.dir, recipe.method, opts.seed);
   const statePath = `${where}/state`;
+  const restartedFrom = opts.resume
+    ? await stateFromCheckpoint(opts.dir, recipe.method, opts.seed)
+    : null;
+  if (restartedFrom) {
+    log(
+      `no state in ${where}: going on from ${restartedFrom} (weights exact; Adam's moments ` +
+        `restart from zero, so the epochs after it differ from an uninterrupted run's)`,
+    );
+  }
   const hasState = await Deno.stat(`${statePath}.json`).then(() => true, () => false);
   if (hasState && !opts.resume) {
     throw new Error(
       `${where} already holds a run: pass --resume to continue it, or remove the directory ` +
         `to start again.`,
+    );
+  }
+  if (!opts.resume && (await storedEpochs(opts.dir, recipe.method, opts.seed)).length) {
+    throw new Error(
+      `${where} already holds checkpoints: pass --resume to go on from the last one, or remove ` +
+        `the directory to start again.`,
     );
   }
   const set = await zooImages(opts.images);
@@ -251,6 +303,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
   const adam = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
   let done = 0, stepInEpoch = 0, wallSeconds = 0;
   let history: EpochRecord[] = [];
+  let restarts: number[] | undefined;
   if (hasState) {
     const state = await readCheckpoint<ZooManifest>(statePath, {
       fields: { method: recipe.method, seed: opts.seed, kind: "state" },
@@ -297,6 +350,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
     }
     done = m.epochs, stepInEpoch = m.stepInEpoch, wallSeconds = m.wallSeconds;
     history = m.history;
+    restarts = m.restarts;
     log(`resuming ${where} at epoch ${done}${stepInEpoch ? ` + ${stepInEpoch} steps` : ""}`);
   }
   const fields = (kind: ZooManifest["kind"], epochs: number, step: number): ZooManifest => ({
@@ -313,6 +367,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
     config,
     code,
     history,
+    ...restarts ? { restarts } : {},
   });
   const saveState = async (epochs: number, step: number) => {
     const weights = await optimizer.getWeights();

@@ -94,3 +94,32 @@ Deno.test("the zoo's job matrix: every method and seed once, first seeds first",
   const firsts = jobs.filter((j) => j.seed === 0).map((j) => j.job);
   assertEquals(firsts, firsts.map((_, i) => i));
 });
+
+Deno.test("without its state (a fresh checkout) a run goes on from its last checkpoint, and says so", async () => {
+  const dir = await Deno.makeTempDir();
+  const opts: PretrainOptions = { method: "rotation", dir, epochs: 1, ...small };
+  await pretrain(opts);
+  await Deno.remove(`${dir}/rotation/seed-1/state.json`);
+  await Deno.remove(`${dir}/rotation/seed-1/state.bin`);
+  await assertRejects(
+    () => pretrain({ ...opts, epochs: 2 }),
+    /already holds checkpoints: pass --resume/,
+  );
+  const lines: string[] = [];
+  const outcome = await pretrain({ ...opts, epochs: 2, resume: true, log: (l) => lines.push(l) });
+  assertEquals([outcome.status, outcome.epochs], ["done", 2]);
+  assert(lines.some((l) => /going on from .*epoch-1 \(weights exact; Adam's moments/.test(l)));
+  const m = await readManifest<ZooManifest>(`${dir}/rotation/seed-1/epoch-2`);
+  assertEquals(m.restarts, [1]);
+  assertEquals(m.history.map((h) => h.epoch), [1, 2]);
+  // the restart's weights are epoch 1's, exactly: epoch 2 from there differs from a straight run
+  const straight = await Deno.makeTempDir();
+  await pretrain({ ...opts, dir: straight, epochs: 2 });
+  assertEquals(
+    await weightsSha(dir, "rotation", 1, 1),
+    await weightsSha(straight, "rotation", 1, 1),
+  );
+  assert(await weightsSha(dir, "rotation", 1, 2) !== await weightsSha(straight, "rotation", 1, 2));
+  const plain = await readManifest<ZooManifest>(`${straight}/rotation/seed-1/epoch-2`);
+  assertEquals(plain.restarts, undefined);
+});
