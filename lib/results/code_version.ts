@@ -26,6 +26,7 @@ export const REPORTING_ONLY: readonly string[] = [
   "lib/results/suite_map.ts",
   "lib/results/code_version.ts",
   "lib/results/summary.ts",
+  "lib/results/notebook_modules.ts",
 ];
 
 /**
@@ -61,6 +62,12 @@ export interface CodeVersionOptions {
   root?: string;
   /** The path whose changes make a result stale (default "lib"). */
   path?: string;
+  /**
+   * The files (repository-relative) the result's code reaches, e.g. a notebook's
+   * `notebookModules`: changes to other files under `path` leave the result current. Default:
+   * every file under `path` counts.
+   */
+  modules?: readonly string[];
 }
 
 /** Runs `git args` in `root`: whether it succeeded and its trimmed output (git missing: not ok). */
@@ -102,30 +109,40 @@ export function codeVersionStatus(
   const changed = numstat.out
     .split("\n").filter(Boolean)
     .map((line) => line.split("\t"))
-    .filter(([, , file]) => computesResults(file));
+    .filter(([, , file]) => computesResults(file))
+    // a file gone since counts whatever the scope: code the result ran may have moved
+    .filter(([, , file]) =>
+      !opts.modules || opts.modules.includes(file) ||
+      !git(root, ["cat-file", "-e", `HEAD:${file}`]).ok
+    );
+  const reached = opts.modules?.filter((f) => f.startsWith(`${path}/`));
+  const scope = reached ? ` in the ${reached.length} files its code reaches` : "";
+  const spec = reached ? [...reached, ...changed.map(([, , file]) => file)] : [path];
   if (!changed.length) {
     return dirty
       ? {
         gitSha,
         state: "dirty",
         note: `${path}/ had uncommitted changes when it ran (on top of ${sha.slice(0, 7)}, ` +
-          "which matches the current code); re-run to pin the code down",
+          `which matches the current code${scope}); re-run to pin the code down`,
       }
       : {
         gitSha,
         state: "current",
-        note: `${path}/ is unchanged since ${sha.slice(0, 7)} (tests aside)`,
+        note: `${path}/ is unchanged since ${sha.slice(0, 7)}${scope} (tests aside)`,
       };
   }
   const rewritten = changed.filter(([, deleted]) => deleted !== "0").map(([, , file]) => file);
-  const count = Number(git(root, ["rev-list", "--count", `${sha}..HEAD`, "--", path]).out) || 0;
-  const last = git(root, ["log", "-1", "--format=%h %cs", "--", path]).out;
+  const count = Number(git(root, ["rev-list", "--count", `${sha}..HEAD`, "--", ...spec]).out) ||
+    0;
+  const last = git(root, ["log", "-1", "--format=%h %cs", "--", ...spec]).out;
   if (!rewritten.length && !dirty) {
     return {
       gitSha,
       state: "grown",
       libCommitsSince: count,
-      note: `${path}/ only gained lines after ${sha.slice(0, 7)} (${changed.length} file(s); no ` +
+      note: `${path}/ only gained lines after ${sha.slice(0, 7)}${scope} (${changed.length} ` +
+        `file(s); no ` +
         `line it ran was changed or removed): ${count} commit(s) since, latest ${last}`,
     };
   }
@@ -135,7 +152,7 @@ export function codeVersionStatus(
     state: "stale",
     libCommitsSince: count,
     note:
-      `${path}/ changed after ${sha.slice(0, 7)}${
+      `${path}/ changed after ${sha.slice(0, 7)}${scope}${
         dirty ? " (which ran with uncommitted changes)" : ""
       }: ` +
       `${count} commit(s) since, latest ${last}` +

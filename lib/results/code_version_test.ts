@@ -94,3 +94,23 @@ Deno.test("computesResults(): everything under lib/plot/ and lib/show/ is report
   assertEquals(codeVersionStatus(e, { root }).state, "current");
   Deno.removeSync(root, { recursive: true });
 });
+
+Deno.test("codeVersionStatus({ modules }): only the files a result's code reaches count, and files gone since", () => {
+  const { root, a, c } = repo();
+  // lib/x.ts changed after A; a result reaching only lib/z.ts (untouched) stays current
+  Deno.writeTextFileSync(`${root}/lib/z.ts`, "z");
+  git(root, "add", "lib/z.ts");
+  git(root, "commit", "-q", "-m", "z");
+  const z = git(root, "rev-parse", "HEAD");
+  assertEquals(codeVersionStatus(a, { root }).state, "stale");
+  const scoped = codeVersionStatus(a, { root, modules: ["lib/y.ts"] });
+  assertEquals(scoped.state, "grown"); // lib/y.ts was added after A: lines gained only
+  assertMatch(scoped.note, /in the 1 files its code reaches/);
+  assertEquals(codeVersionStatus(c, { root, modules: ["lib/z.ts"] }).state, "grown");
+  assertEquals(codeVersionStatus(z, { root, modules: ["lib/z.ts"] }).state, "current");
+  // a file removed since counts whatever the scope (the code it held may have moved)
+  git(root, "rm", "-q", "lib/x.ts");
+  git(root, "commit", "-q", "-m", "rm x");
+  assertEquals(codeVersionStatus(z, { root, modules: ["lib/z.ts"] }).state, "stale");
+  Deno.removeSync(root, { recursive: true });
+});

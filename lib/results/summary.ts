@@ -12,6 +12,7 @@
  * @module
  */
 import { type CodeVersionStatus, codeVersionStatus } from "./code_version.ts";
+import { notebookModules } from "./notebook_modules.ts";
 import { budgetsOf, formatAccuracy } from "./describe.ts";
 import { describeComparison, lowerIsBetter, pairedComparison } from "./paired.ts";
 import { loadResults } from "./save.ts";
@@ -180,10 +181,33 @@ function reusedRuns(r: Results): string {
   return `${runs.filter((x) => (x as { reused?: unknown })?.reused).length} of ${runs.length}`;
 }
 
-/** Runtime, date and code version (current / stale / dirty / unknown) of each result. */
+/**
+ * The files the notebook behind a result reaches ({@link notebookModules}), or undefined (every
+ * file of lib/ counts) when its notebook is not at `notebooks/<name>.ipynb`.
+ */
+function reachedModules(notebook: string, root?: string): string[] | undefined {
+  const path = `notebooks/${notebook}.ipynb`;
+  const base = root
+    ? new URL(`file://${root.replace(/\/?$/, "/")}`)
+    : new URL("../..", import.meta.url);
+  try {
+    Deno.statSync(new URL(path, base));
+  } catch {
+    return undefined;
+  }
+  return notebookModules(path, { root: base });
+}
+
+/**
+ * Runtime, date and code version (current / grown / stale / dirty / unknown) of each result; the
+ * code version counts only the files its notebook's code reaches.
+ */
 export function runInfo(results: readonly Results[], opts: { root?: string } = {}): RunInfo[] {
   return results.map((r) => {
-    const status = codeVersionStatus(r.gitSha, { root: opts.root });
+    const status = codeVersionStatus(r.gitSha, {
+      root: opts.root,
+      modules: reachedModules(r.notebook, opts.root),
+    });
     return {
       notebook: r.notebook,
       mode: r.mode,
