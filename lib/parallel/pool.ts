@@ -4,7 +4,6 @@
  * same task inline: same backend, same seed, same ops.
  * @module
  */
-import type { ImageSet } from "../data/mod.ts";
 import { suiteWorkers } from "../config/env.ts";
 
 /**
@@ -40,10 +39,13 @@ export function defaultWorkers(): number {
   return suiteWorkers();
 }
 
-/** Starts `size` workers, hands each the data, and waits until all are ready. */
+/**
+ * Starts `size` workers, hands each the data (structured-cloneable: the images, or a set's plain
+ * form; every job's function is given it), and waits until all are ready.
+ */
 export async function createPool(
   size: number,
-  data: { train: ImageSet; test: ImageSet },
+  data: { train: unknown; test: unknown },
   opts: { backend: string },
 ): Promise<WorkerPool> {
   const workers: Worker[] = [];

@@ -7,10 +7,9 @@
  */
 /// <reference lib="deno.worker" />
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/mod.ts";
 import { postedProgress } from "./posted_progress.ts";
 
-let data: { train: ImageSet; test: ImageSet } | null = null;
+let data: { train: unknown; test: unknown } | null = null;
 
 self.onmessage = async (event: MessageEvent) => {
   const message = event.data;

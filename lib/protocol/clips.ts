@@ -16,7 +16,9 @@ import { fitPca, type Pca, pcaTransform } from "../eval/pca.ts";
 import { clipBatch } from "../pretext/video.ts";
 import type { BatchSource } from "../train/fit.ts";
 import type { TrainableSet } from "../train/sources.ts";
+import type { ProgressDisplay } from "../show/mod.ts";
 import { cachedFeatures, type FeatureSource } from "./sources.ts";
+import { trainAndScore, type TrainOutcome, type TrainTask } from "./train_and_score.ts";
 import type { ProtocolData } from "./types.ts";
 
 /** A set of clips with one label per clip: what the protocol and its trained methods read. */
@@ -25,6 +27,33 @@ export interface ClipSet extends TrainableSet {
 }
 
 const BATCH = 200;
+
+/** A {@link ClipSet} as plain data, what a worker rebuilds it from. */
+export interface PlainClipSet {
+  clips: MovingFashion;
+  labels: Uint8Array;
+}
+
+/** The pool job that trains on clip sets: {@link trainAndScoreClips}. */
+export const CLIP_TRAIN_JOB = {
+  module: import.meta.url,
+  exportName: "trainAndScoreClips",
+} as const;
+
+/**
+ * `trainAndScore` on the clip sets rebuilt from plain data: what a worker of the protocol's pool
+ * runs for a network trained on clips (the same numbers as on the protocol's thread).
+ */
+export function trainAndScoreClips(
+  task: TrainTask,
+  data: { train: PlainClipSet; test: PlainClipSet },
+  progress: ProgressDisplay | false,
+): Promise<TrainOutcome> {
+  return trainAndScore(task, {
+    train: clipSet(data.train.clips, data.train.labels),
+    test: clipSet(data.test.clips, data.test.labels),
+  }, progress);
+}
 
 /** `clips` labelled by `labels` (e.g. `clips.garment` or `clips.direction`). */
 export function clipSet(clips: MovingFashion, labels: Uint8Array): ClipSet {
@@ -75,6 +104,7 @@ export function clipSet(clips: MovingFashion, labels: Uint8Array): ClipSet {
       labels,
       garments: clips.source.images,
     }),
+    worker: { job: CLIP_TRAIN_JOB, data: (): PlainClipSet => ({ clips, labels }) },
   };
 }
 

@@ -67,7 +67,7 @@ Deno.test("clip encoder and clip PCA sources give one row per clip", async () =>
   assertEquals((await clipSource(data, video).test()).n, 30);
 });
 
-Deno.test("runProtocol on clips: a probe and a network trained from scratch on the clips (inline)", async () => {
+Deno.test("runProtocol on clips: a probe and a network trained from scratch on the clips, on a worker as inline", async () => {
   const video = buildVideoEncoder({ seed: 0, frames: 4, size: 32 });
   const schedule = {
     batchSize: 16,
@@ -77,17 +77,21 @@ Deno.test("runProtocol on clips: a probe and a network trained from scratch on t
     learningRates: [2e-3],
     augment: false,
   };
-  const { rows } = await runProtocol(data, [
-    probeMethod("clip encoder + linear probe", "control", clipSource(data, video)),
-    trainedMethod("supervised (from scratch)", "supervised", {
-      architecture: { kind: "reference", inputShape: [32, 32, 4] },
-      schedule,
-      inline: true,
-    }),
-  ], { budgets: [2], seeds: [0], progress: false, workers: 2 });
-  assertEquals(rows.map((r) => r.method), [
+  const run = (inline: boolean) =>
+    runProtocol(data, [
+      probeMethod("clip encoder + linear probe", "control", clipSource(data, video)),
+      trainedMethod("supervised (from scratch)", "supervised", {
+        architecture: { kind: "reference", inputShape: [32, 32, 4] },
+        schedule,
+        inline,
+      }),
+    ], { budgets: [2], seeds: [0, 1], progress: false, workers: 2 });
+  const pooled = await run(false);
+  assertEquals(pooled.rows.map((r) => r.method), [
     "clip encoder + linear probe",
     "supervised (from scratch)",
   ]);
-  assert(rows.every((r) => r.mean >= 0 && r.mean <= 1));
+  assert(pooled.rows.every((r) => r.mean >= 0 && r.mean <= 1));
+  const inline = await run(true);
+  assertEquals(pooled.runs.map((r) => r.accuracy), inline.runs.map((r) => r.accuracy));
 });

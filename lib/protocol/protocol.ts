@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createPool, defaultWorkers, type WorkerPool } from "../parallel/pool.ts";
 import type { ImageSet } from "../data/mod.ts";
+import type { TrainableSet } from "../train/sources.ts";
 import { stratifiedSubset } from "../data/mod.ts";
 import type { Family, LabelBudget, ResultRow } from "../results/mod.ts";
 import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
@@ -257,9 +258,11 @@ export async function runProtocol<T extends LabeledSet = ImageSet>(
   const workers = Math.min(opts.workers ?? defaultWorkers(), training.length);
   if (workers > 0) {
     // Training runs go to the workers while this thread does the frozen-feature jobs (which
-    // yield to the event loop, so a worker that finishes gets its next run at once). Only
-    // trainedMethod (images) uses the pool, so its data are images.
-    const pool = await createPool(workers, data as unknown as ProtocolData, {
+    // yield to the event loop, so a worker that finishes gets its next run at once). The
+    // workers are handed the images, or the plain form of sets that say one (clips).
+    const plain = (set: T) =>
+      "labeledSource" in set ? (set as unknown as TrainableSet).worker?.data() : set;
+    const pool = await createPool(workers, { train: plain(data.train), test: plain(data.test) }, {
       backend: tf.getBackend(),
     });
     try {

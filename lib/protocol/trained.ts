@@ -35,8 +35,8 @@ export interface TrainedMethodOptions {
   /** Budgets it runs at (default: all of the protocol's). */
   budgets?: LabelBudget[];
   /**
-   * Train on this thread instead of the protocol's workers. Required for sets that are not images
-   * (e.g. clips, `clipSet`): the workers are given the images.
+   * Train on this thread instead of the protocol's workers. Sets that are not images and say no
+   * `worker` (see `TrainableSet`) always train on this thread; clip sets (`clipSet`) say one.
    */
   inline?: boolean;
 }
@@ -83,9 +83,11 @@ export function trainedMethod<T extends ImageSet | (TrainableSet & LabeledSet) =
         numClasses: opts.numClasses ?? cell.numClasses,
         schedule: opts.schedule,
       };
-      // a worker loads the images itself; other sets (clips) train here
-      const outcome = cell.pool && !("labeledSource" in cell.data.train)
-        ? await cell.pool.run(TRAIN_JOB, task, (text) => cell.progress.update(text))
+      // workers hold the images; other sets (clips) go to them when they say how
+      const train = cell.data.train;
+      const job = "labeledSource" in train ? train.worker?.job : TRAIN_JOB;
+      const outcome = cell.pool && job
+        ? await cell.pool.run(job, task, (text) => cell.progress.update(text))
         : await trainAndScore(task, cell.data, cell.progress);
       return { scores: { accuracy: outcome.accuracy }, selected: { ...outcome.selected } };
     },

@@ -97,6 +97,12 @@ export interface TrainableSet {
   predict(model: tf.LayersModel, indices?: ArrayLike<number>): Promise<Int32Array>;
   /** What determines the examples and labels completely (the run cache's key). */
   identity(): unknown;
+  /**
+   * How the protocol's worker pool trains on this set (absent: only image sets go to workers,
+   * which are handed the images): the set as plain, structured-cloneable data, and the job
+   * (module and function export) that rebuilds the set from that data and trains on it.
+   */
+  worker?: { job: { module: string; exportName: string }; data(): unknown };
 }
 
 /** An image set as a {@link TrainableSet}: {@link labeledImageSource}, {@link predictClasses}. */
