@@ -65,6 +65,12 @@ export interface ImageProtocol {
    * pretraining run differs; the zoo's pretext seeds (`deno task pretrain --seed S`) are the same.
    */
   pretextSeed: number;
+  /**
+   * Seeds of a notebook's fixed data draws: the pool images its live pretext run trains on
+   * (`pretextImages`), the validation images its pretext diagnostics are scored on (`heldOut`),
+   * and the masks or views those diagnostics draw (`diagnostics`).
+   */
+  drawSeeds: { pretextImages: number; heldOut: number; diagnostics: number };
 }
 
 /** The shared protocol for `mode` (default: `$SUITE_MODE`). */
@@ -88,6 +94,7 @@ export function imageProtocol(mode: SuiteMode = suiteMode()): ImageProtocol {
     supervisedMaxImages: byMode({ smoke: 1000, standard: 200000, full: 3000000 }, mode),
     fineTuneBudgets: byMode<LabelBudget[]>({ smoke: [10], standard: [10, 100], full: all }, mode),
     pretextSeed: 0,
+    drawSeeds: { pretextImages: 1234, heldOut: 99, diagnostics: 5 },
   };
 }
 

@@ -25,7 +25,8 @@
  * ```
  * @module
  */
-import type { EpochPoint, EpochReference } from "../plot/epochs.ts";
+import { accuracyVsEpochs, type EpochPoint, type EpochReference } from "../plot/epochs.ts";
+import type { VegaLiteSpec } from "../plot/specs.ts";
 import {
   bootstrapMeanInterval,
   nestedBootstrapInterval,
@@ -193,4 +194,70 @@ export function epochCurves(
     }
   }
   return points;
+}
+
+/**
+ * The zoo's curves as a chart: {@link epochCurves} of `rows` (every read-out of
+ * {@link ZOO_READOUTS} at `budgets`) with supervised from scratch (from `baselineRows`, the
+ * `00_baselines` rows of the same mode) as reference lines — what `13_pretraining_length` draws
+ * and `99_summary` redraws from its results.
+ */
+export function zooCurvesChart(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  baselineRows: readonly ResultRow[],
+  budgets: readonly Budget[],
+  title: string,
+): VegaLiteSpec {
+  return accuracyVsEpochs(
+    epochCurves(rows, zoo, { budgets, readouts: ZOO_READOUTS }),
+    supervisedReferences(baselineRows, budgets),
+    { title },
+  );
+}
+
+/** One read-out and budget of {@link overPretextSeeds}. */
+export interface SeedPooledReadout {
+  readout: string;
+  budget: Budget;
+  /** The checkpoints at that epoch, pooled over the pretext seeds. */
+  pooled: Pooled;
+  /** Their paired difference to the untrained encoders they started from. */
+  versusUntrained: Comparison;
+}
+
+/**
+ * `method`'s checkpoints at the latest epoch that two or more of its pretext seeds reached, read
+ * out at each of `opts`' read-outs and budgets: pooled over those seeds and compared, pretext
+ * seed by pretext seed, with their own untrained starts ({@link pretextSeedComparison}). Null
+ * when no epoch is shared by two seeds; a read-out or budget whose rows are missing is left out.
+ */
+export function overPretextSeeds(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  method: string,
+  opts: EpochCurveOptions,
+): { epochs: number; seeds: number[]; readouts: SeedPooledReadout[] } | null {
+  const runs = zoo.filter((r) => r.method === method);
+  const epochs = [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b)
+    .filter((e) => runs.filter((r) => r.epochs.includes(e)).length > 1).at(-1);
+  if (epochs === undefined) return null;
+  const readouts: SeedPooledReadout[] = [];
+  for (const [readout, suffix] of opts.readouts) {
+    for (const budget of opts.budgets) {
+      const at = checkpointRows(rows, zoo, method, epochs, suffix, budget);
+      const start = checkpointRows(rows, zoo, method, 0, suffix, budget)
+        .filter((s) => at.some((a) => a.seed === s.seed));
+      if (at.length < 2 || start.length !== at.length) continue;
+      readouts.push({
+        readout,
+        budget,
+        pooled: pooledOverSeeds(at.map((a) => a.row)),
+        versusUntrained: pretextSeedComparison(at.map((a) => a.row), start.map((s) => s.row)),
+      });
+    }
+  }
+  const seeds = runs.filter((r) => r.epochs.includes(epochs)).map((r) => r.seed)
+    .sort((a, b) => a - b);
+  return { epochs, seeds, readouts };
 }

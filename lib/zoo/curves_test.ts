@@ -3,12 +3,15 @@ import { bootstrapMeanInterval, nestedBootstrapInterval } from "../results/paire
 import type { ResultRow } from "../results/schema.ts";
 import {
   checkpointRows,
+  type EpochCurveOptions,
   epochCurves,
+  overPretextSeeds,
   pooledOverSeeds,
   pretextSeedComparison,
   storedRunsOf,
   supervisedReferences,
   untrainedName,
+  zooCurvesChart,
 } from "./curves.ts";
 
 const row = (method: string, scores: number[], budget: 10 | 100 = 10): ResultRow => ({
@@ -86,4 +89,27 @@ Deno.test("storedRunsOf regroups a results file's checkpoints; supervisedReferen
   assertEquals(supervisedReferences([baseline], [10, 100]), [
     { label: "supervised from scratch, 10/class", value: baseline.mean },
   ]);
+});
+
+Deno.test("overPretextSeeds: the latest epoch two seeds share, pooled and paired with their untrained starts", () => {
+  const rows = [
+    row("random encoder + kNN", [0.60, 0.62]),
+    row(`${untrainedName(1)} + kNN`, [0.58, 0.60]),
+    row("SimCLR, 10 epochs (stored) + kNN", [0.70, 0.72]),
+    row("SimCLR, 10 epochs (stored, pretext seed 1) + kNN", [0.74, 0.76]),
+    row("SimCLR, 30 epochs (stored) + kNN", [0.78, 0.80]),
+  ];
+  const zoo = [
+    { method: "simclr", title: "SimCLR", seed: 0, epochs: [10, 30] },
+    { method: "simclr", title: "SimCLR", seed: 1, epochs: [10] },
+  ];
+  const opts: EpochCurveOptions = { budgets: [10, 100], readouts: [["kNN", " + kNN"]] };
+  const over = overPretextSeeds(rows, zoo, "simclr", opts)!;
+  assertEquals([over.epochs, over.seeds], [10, [0, 1]]);
+  assertEquals(over.readouts.map((r) => [r.readout, r.budget]), [["kNN", 10]]); // no 100 rows
+  assertAlmostEquals(over.readouts[0].pooled.mean, 0.73);
+  assertAlmostEquals(over.readouts[0].versusUntrained.delta, 0.13);
+  assertEquals(overPretextSeeds(rows, zoo.slice(0, 1), "simclr", opts), null); // one seed only
+  const chart = zooCurvesChart(rows, zoo, [], [10], "curves") as { title?: unknown };
+  assertEquals(JSON.stringify(chart).includes("SimCLR"), true);
 });
