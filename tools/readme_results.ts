@@ -244,8 +244,9 @@ export function zooBlock(zoo: Awaited<ReturnType<typeof loadZoo>>): string {
   const lines = [
     ZOO_START,
     "",
-    "| method | seed | epochs stored (of) | pretext loss at the last | images/s | trained | left |",
-    "|---|---:|---|---:|---:|---:|---:|",
+    "| method | seed | epochs stored (of) | pretext loss at the last | images/s | trained | left | " +
+    "went on from a checkpoint at |",
+    "|---|---:|---|---:|---:|---:|---:|---|",
   ];
   for (const { job, last } of zoo) {
     const ref = last ?? rateOf(job.method);
@@ -259,7 +260,9 @@ export function zooBlock(zoo: Awaited<ReturnType<typeof loadZoo>>): string {
         h ? h.loss.toFixed(4) : "–"
       } | ${rate ? Math.round(rate).toLocaleString("en-US") : "–"} | ${
         last ? hours(last.wallSeconds) : "–"
-      } | ${remaining === null ? "?" : hours(remaining)} |`,
+      } | ${remaining === null ? "?" : hours(remaining)} | ${
+        last?.restarts?.length ? `epoch ${last.restarts.join(", ")}` : "–"
+      } |`,
     );
   }
   lines.push(
@@ -267,7 +270,9 @@ export function zooBlock(zoo: Awaited<ReturnType<typeof loadZoo>>): string {
     `${zoo.filter((z) => z.last?.epochs === z.job.epochs).length} of ${zoo.length} jobs ` +
       `finished; about ${hours(left)} of training left${
         unknown ? ` (and ${unknown} job(s) of a method with no run yet to time)` : ""
-      }. "images/s": unlabeled images per second (a SimCLR pair or a jigsaw puzzle counts once).`,
+      }. "images/s": unlabeled images per second (a SimCLR pair or a jigsaw puzzle counts once). ` +
+      `"went on from a checkpoint at": epochs where the run's state was gone (a fresh checkout) ` +
+      `and it continued from that epoch's checkpoint with Adam's moments reset (see Resume above).`,
     "",
     ZOO_END,
   );
