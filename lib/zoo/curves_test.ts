@@ -37,19 +37,25 @@ Deno.test("nestedBootstrapInterval: covers the spread between groups, not only w
   assertEquals(nestedBootstrapInterval(groups), nested); // deterministic
 });
 
+/** SimCLR at epochs 10 (pretext seeds 0 and 1) and 30 (seed 0), kNN at 10 labels per class. */
+const simclrRows = () => [
+  row("random encoder + kNN", [0.60, 0.62]),
+  row(`${untrainedName(1)} + kNN`, [0.58, 0.60]),
+  row("SimCLR, 10 epochs (stored) + kNN", [0.70, 0.72]),
+  row("SimCLR, 10 epochs (stored, pretext seed 1) + kNN", [0.74, 0.76]),
+  row("SimCLR, 30 epochs (stored) + kNN", [0.78, 0.80]),
+];
+const simclrZoo = [
+  { method: "simclr", title: "SimCLR", seed: 0, epochs: [10, 30] },
+  { method: "simclr", title: "SimCLR", seed: 1, epochs: [10] },
+];
+
 Deno.test("epochCurves: epoch 0 is each pretext seed's untrained start; seeds pool where stored", () => {
   const rows = [
-    row("random encoder + kNN", [0.60, 0.62]),
-    row(`${untrainedName(1)} + kNN`, [0.58, 0.60]),
-    row("SimCLR, 10 epochs (stored) + kNN", [0.70, 0.72]),
-    row("SimCLR, 10 epochs (stored, pretext seed 1) + kNN", [0.74, 0.76]),
-    row("SimCLR, 30 epochs (stored) + kNN", [0.78, 0.80]),
+    ...simclrRows(),
     row("SimCLR, 30 epochs (stored) + kNN", [0.1, 0.1], 100), // another budget: not read
   ];
-  const zoo = [
-    { method: "simclr", title: "SimCLR", seed: 0, epochs: [10, 30] },
-    { method: "simclr", title: "SimCLR", seed: 1, epochs: [10] },
-  ];
+  const zoo = simclrZoo;
   const points = epochCurves(rows, zoo, { budgets: [10], readouts: [["kNN", " + kNN"]] });
   assertEquals(points.map((p) => [p.epochs, p.pretextSeeds]), [[0, 2], [10, 2], [30, 1]]);
   assertAlmostEquals(points[0].mean, 0.60);
@@ -92,17 +98,8 @@ Deno.test("storedRunsOf regroups a results file's checkpoints; supervisedReferen
 });
 
 Deno.test("overPretextSeeds: the latest epoch two seeds share, pooled and paired with their untrained starts", () => {
-  const rows = [
-    row("random encoder + kNN", [0.60, 0.62]),
-    row(`${untrainedName(1)} + kNN`, [0.58, 0.60]),
-    row("SimCLR, 10 epochs (stored) + kNN", [0.70, 0.72]),
-    row("SimCLR, 10 epochs (stored, pretext seed 1) + kNN", [0.74, 0.76]),
-    row("SimCLR, 30 epochs (stored) + kNN", [0.78, 0.80]),
-  ];
-  const zoo = [
-    { method: "simclr", title: "SimCLR", seed: 0, epochs: [10, 30] },
-    { method: "simclr", title: "SimCLR", seed: 1, epochs: [10] },
-  ];
+  const rows = simclrRows();
+  const zoo = simclrZoo;
   const opts: EpochCurveOptions = { budgets: [10, 100], readouts: [["kNN", " + kNN"]] };
   const over = overPretextSeeds(rows, zoo, "simclr", opts)!;
   assertEquals([over.epochs, over.seeds], [10, [0, 1]]);
