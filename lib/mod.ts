@@ -56,3 +56,4 @@ export * from "./pretext/gan_job.ts";
 export * from "./zoo/mod.ts";
 export * from "./data/moving_fashion.ts";
 export * from "./pretext/video.ts";
+export * from "./pretext/video_jobs.ts";

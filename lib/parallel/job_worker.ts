@@ -1,33 +1,30 @@
 /**
  * A module Worker with its own tfjs and backend that runs pretraining jobs given as plain data —
- * twin-view runs (lib/pretext/twin_jobs.ts) and GAN runs (lib/pretext/gan_job.ts) — so a
- * notebook can train two things at once on the two cores. The main thread's side is
- * {@link runJobsInWorker} (lib/parallel/jobs.ts).
+ * e.g. twin-view runs (lib/pretext/twin_jobs.ts), GAN runs (lib/pretext/gan_job.ts) or video
+ * pretext runs (lib/pretext/video_jobs.ts) — so a notebook can train two things at once on the two
+ * cores. Each message names the module and export that runs its jobs, so this file imports no
+ * experiment code. The main thread's side is {@link runJobsInWorker} (lib/parallel/jobs.ts).
  * @module
  */
 /// <reference lib="deno.worker" />
 import { initBackend } from "../backend/mod.ts";
-import { runTwinsJob, type TwinsJob } from "../pretext/twin_jobs.ts";
-import { type GanJob, runGanJob } from "../pretext/gan_job.ts";
+import type { JobRunner } from "./jobs.ts";
 import { postedProgress } from "./posted_progress.ts";
 
-/** The kinds of job this worker runs, by the `kind` of {@link runJobsInWorker}. */
-const runners: Record<string, (job: unknown) => Promise<unknown>> = {
-  twins: (job) => runTwinsJob(job as TwinsJob, postedProgress()),
-  gan: (job) => runGanJob(job as GanJob, postedProgress()),
-};
-
 self.onmessage = async (event: MessageEvent) => {
-  const message = event.data as { kind: string; backend: string; jobs: { label: string }[] };
+  const message = event.data as { runner: JobRunner; backend: string; jobs: { label: string }[] };
   let label = "";
   try {
-    const run = runners[message.kind];
-    if (!run) throw new Error(`unknown job kind "${message.kind}" (${Object.keys(runners)})`);
+    const { module, exportName } = message.runner;
+    const run = (await import(module))[exportName];
+    if (typeof run !== "function") {
+      throw new Error(`${module} has no function export "${exportName}"`);
+    }
     await initBackend(message.backend);
     const outcomes: unknown[] = [];
     for (const job of message.jobs) {
       label = job.label;
-      outcomes.push(await run(job));
+      outcomes.push(await run(job, postedProgress()));
     }
     self.postMessage({ type: "result", outcomes });
   } catch (e) {

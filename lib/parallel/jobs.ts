@@ -1,18 +1,30 @@
 /**
  * Runs pretraining jobs (plain data in, plain data out) one after another in a module Worker
  * (lib/parallel/job_worker.ts) with its own tfjs on this thread's backend, so this thread stays
- * free for other work: same backend, same seeds, same ops — the same numbers as running them here.
+ * free for other work. Same backend, same seeds, same ops; the worker's kernels run on one thread
+ * where this thread's may run on two, so a native backend's sums can differ in the last bits (the
+ * pure-JS backend gives identical numbers, as the tests check).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { progressDisplay } from "../show/mod.ts";
 
 /**
- * Resolves with the outcomes of `jobs` (of the worker's `kind`: "twins" or "gan"), in order.
- * Progress shows in a display of its own. A failing job rejects with its error, naming the job.
+ * What a job runs: the module (a URL, usually the defining module's `import.meta.url`) and the
+ * name of its export, a function `(job, progress) => Promise<outcome>` of plain data. The worker
+ * imports it by name, so this file and the worker import no experiment code.
+ */
+export interface JobRunner {
+  module: string;
+  exportName: string;
+}
+
+/**
+ * Resolves with the outcomes of `jobs` (each run by `runner`), in order. Progress shows in a
+ * display of its own. A failing job rejects with its error, naming the job.
  */
 export function runJobsInWorker<Job extends { label: string }, Outcome>(
-  kind: "twins" | "gan",
+  runner: JobRunner,
   jobs: Job[],
   what: string,
 ): Promise<Outcome[]> {
@@ -29,7 +41,7 @@ export function runJobsInWorker<Job extends { label: string }, Outcome>(
       event.preventDefault();
       reject(new Error(`the ${what} jobs' worker crashed: ${event.message}`));
     };
-    worker.postMessage({ kind, backend: tf.getBackend(), jobs });
+    worker.postMessage({ runner, backend: tf.getBackend(), jobs });
   }).finally(() => {
     progress.done(`${jobs.length} ${what} run(s) done in a worker`);
     worker.terminate();

@@ -1,7 +1,9 @@
 /**
  * A pool of module Workers, each with its own tfjs on the same backend, that run independent
- * training runs of the protocol side by side (one per core). Results are identical to running the
- * same task inline: same backend, same seed, same ops.
+ * training runs of the protocol side by side (one per core): same backend, same seed, same ops as
+ * running the task inline. A worker's kernels run on one thread; inline, a native backend's may run
+ * on two, so its float sums can differ in the last bits, which early stopping can amplify into a
+ * different epoch (with the pure-JS or wasm backend the numbers are identical, as the tests check).
  * @module
  */
 import { suiteWorkers } from "../config/env.ts";

@@ -109,5 +109,6 @@ export function ganModelsOf(
  * free; progress shows in a display of its own. A failure rejects with its error, naming the job.
  */
 export async function runGanJobInWorker(job: GanJob): Promise<GanJobOutcome> {
-  return (await runJobsInWorker<GanJob, GanJobOutcome>("gan", [job], "GAN"))[0];
+  const runner = { module: import.meta.url, exportName: "runGanJob" };
+  return (await runJobsInWorker<GanJob, GanJobOutcome>(runner, [job], "GAN"))[0];
 }

@@ -90,5 +90,9 @@ export function twinModelOf(job: TwinsJob, outcome: TwinsJobOutcome): tf.LayersM
  * its own. A failing job rejects with its error, naming the job.
  */
 export function runTwinsJobsInWorker(jobs: TwinsJob[]): Promise<TwinsJobOutcome[]> {
-  return runJobsInWorker<TwinsJob, TwinsJobOutcome>("twins", jobs, "twin-view");
+  return runJobsInWorker<TwinsJob, TwinsJobOutcome>(
+    { module: import.meta.url, exportName: "runTwinsJob" },
+    jobs,
+    "twin-view",
+  );
 }

@@ -1,10 +1,10 @@
 /**
  * Which code a result came from, compared with the code now: a result is *stale* when `lib/`
  * (everything a notebook computes) differs between the commit it recorded and `HEAD` — unless the
- * only differences are tests or the reporting-only files of {@link REPORTING_ONLY} (they compute
- * nothing a notebook reports: still *current*) or pure
- * additions (new files, new lines, no line changed or removed: *grown* — the code the result ran
- * is all still there, unchanged, though new lines could sit on its path).
+ * only differences are tests, comments and blank lines ({@link codeLines}), or the reporting-only
+ * files of {@link REPORTING_ONLY} (they compute nothing a notebook reports: still *current*), or
+ * pure additions of code (new files, new lines, no line of code changed or removed: *grown* — the
+ * code the result ran is all still there, unchanged, though new lines could sit on its path).
  *
  * @example
  * ```ts ignore
@@ -38,14 +38,57 @@ export function computesResults(path: string): boolean {
     !REPORTING_ONLY.some((p) => p.endsWith("/") ? path.startsWith(p) : path === p);
 }
 
+/**
+ * The lines of code of a TypeScript source, trimmed, without blank lines and comments: two
+ * versions with the same code lines compute the same thing whatever their comments say. Dropped:
+ * lines that start with `//`, and `/* … *\/` comments that start a line (code after the `*\/`
+ * stays). A comment after code on the same line is kept, as code: the check errs on the side of
+ * "changed". (A line inside a multi-line template string that starts with `//` or `/*` would be
+ * taken for a comment; lib/ has none.)
+ */
+export function codeLines(source: string): string[] {
+  const out: string[] = [];
+  let inComment = false;
+  for (const line of source.split("\n")) {
+    let t = line.trim();
+    if (inComment) {
+      const end = t.indexOf("*/");
+      if (end < 0) continue;
+      inComment = false;
+      t = t.slice(end + 2).trim();
+    }
+    while (t.startsWith("/*")) {
+      const end = t.indexOf("*/", 2);
+      if (end < 0) {
+        inComment = true;
+        t = "";
+      } else t = t.slice(end + 2).trim();
+    }
+    if (t === "" || t.startsWith("//")) continue;
+    out.push(t);
+  }
+  return out;
+}
+
+/** Whether `a` is `b` with some lines taken out (every line of `a`, in order, found in `b`). */
+function isSubsequence(a: string[], b: string[]): boolean {
+  let j = 0;
+  for (const line of a) {
+    while (j < b.length && b[j] !== line) j++;
+    if (j === b.length) return false;
+    j++;
+  }
+  return true;
+}
+
 /** How a result's code relates to the current `lib/`. */
 export interface CodeVersionStatus {
   /** The recorded SHA (may end in "-dirty", or be "unknown"). */
   gitSha: string;
   /**
-   * current: lib/ at that commit equals lib/ at HEAD (tests aside). grown: lib/ only gained lines
-   * since (new files or added lines; none changed or removed). stale: lines changed or were
-   * removed. dirty: equal, but lib/
+   * current: lib/ at that commit has the same code as lib/ at HEAD (tests, comments and blank
+   * lines aside). grown: lib/ only gained lines of code since (new files or added lines; none
+   * changed or removed). stale: lines of code changed or were removed. dirty: equal, but lib/
    * had uncommitted changes when the notebook ran, so the code cannot be pinned down. unknown:
    * no SHA recorded, no git, or a commit this repository does not have.
    */
@@ -106,18 +149,28 @@ export function codeVersionStatus(
   if (!numstat.ok) {
     return { gitSha, state: "unknown", note: `git could not compare ${sha.slice(0, 7)} with HEAD` };
   }
+  // what a file's code was at the result's commit and is now (null: no such file)
+  const version = (rev: string, file: string) => {
+    const shown = git(root, ["show", `${rev}:${file}`]);
+    return shown.ok ? codeLines(shown.out) : null;
+  };
   const changed = numstat.out
     .split("\n").filter(Boolean)
-    .map((line) => line.split("\t"))
-    .filter(([, , file]) => computesResults(file))
+    .map((line) => line.split("\t")[2])
+    .filter((file) => computesResults(file))
     // a file gone since counts whatever the scope: code the result ran may have moved
-    .filter(([, , file]) =>
+    .filter((file) =>
       !opts.modules || opts.modules.includes(file) ||
       !git(root, ["cat-file", "-e", `HEAD:${file}`]).ok
+    )
+    .map((file) => ({ file, before: version(sha, file), now: version("HEAD", file) }))
+    // comments and blank lines compute nothing
+    .filter(({ before, now }) =>
+      !before || !now || before.length !== now.length || before.some((l, i) => l !== now[i])
     );
   const reached = opts.modules?.filter((f) => f.startsWith(`${path}/`));
   const scope = reached ? ` in the ${reached.length} files its code reaches` : "";
-  const spec = reached ? [...reached, ...changed.map(([, , file]) => file)] : [path];
+  const spec = reached ? [...reached, ...changed.map(({ file }) => file)] : [path];
   if (!changed.length) {
     return dirty
       ? {
@@ -129,10 +182,14 @@ export function codeVersionStatus(
       : {
         gitSha,
         state: "current",
-        note: `${path}/ is unchanged since ${sha.slice(0, 7)}${scope} (tests aside)`,
+        note: `${path}/ has the same code as at ${sha.slice(0, 7)}${scope} (tests and ` +
+          "comments aside)",
       };
   }
-  const rewritten = changed.filter(([, deleted]) => deleted !== "0").map(([, , file]) => file);
+  // a new file, or old code lines all still there in order: only gained lines
+  const rewritten = changed
+    .filter(({ before, now }) => before && (!now || !isSubsequence(before, now)))
+    .map(({ file }) => file);
   const count = Number(git(root, ["rev-list", "--count", `${sha}..HEAD`, "--", ...spec]).out) ||
     0;
   const last = git(root, ["log", "-1", "--format=%h %cs", "--", ...spec]).out;
@@ -141,7 +198,8 @@ export function codeVersionStatus(
       gitSha,
       state: "grown",
       libCommitsSince: count,
-      note: `${path}/ only gained lines after ${sha.slice(0, 7)}${scope} (${changed.length} ` +
+      note:
+        `${path}/ only gained lines of code after ${sha.slice(0, 7)}${scope} (${changed.length} ` +
         `file(s); no ` +
         `line it ran was changed or removed): ${count} commit(s) since, latest ${last}`,
     };

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { codeVersionStatus, computesResults } from "./code_version.ts";
+import { codeLines, codeVersionStatus, computesResults } from "./code_version.ts";
 
 const assertMatch = (text: string, pattern: RegExp) => assert(pattern.test(text), text);
 
@@ -112,5 +112,53 @@ Deno.test("codeVersionStatus({ modules }): only the files a result's code reache
   git(root, "rm", "-q", "lib/x.ts");
   git(root, "commit", "-q", "-m", "rm x");
   assertEquals(codeVersionStatus(z, { root, modules: ["lib/z.ts"] }).state, "stale");
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("codeLines(): comments and blank lines drop out; code, and comments after code, stay", () => {
+  const source = [
+    "/**",
+    " * A doc comment, * with stars",
+    " */",
+    "export const a = 1; // kept: after code",
+    "",
+    "  // a line comment",
+    "/* one line */ const b = a",
+    "  * 2;",
+    "/* opens",
+    "   closes */ const c = 3;",
+    'const url = "http://x";',
+  ].join("\n");
+  assertEquals(codeLines(source), [
+    "export const a = 1; // kept: after code",
+    "const b = a",
+    "* 2;",
+    "const c = 3;",
+    'const url = "http://x";',
+  ]);
+});
+
+Deno.test("codeVersionStatus(): a change to comments only leaves a result current; a rewritten comment beside added code, grown", () => {
+  const root = Deno.makeTempDirSync({ prefix: "code-version-" });
+  git(root, "init", "-q");
+  git(root, "config", "user.email", "t@example.com");
+  git(root, "config", "user.name", "t");
+  Deno.mkdirSync(`${root}/lib`);
+  const commit = (text: string): string => {
+    Deno.writeTextFileSync(`${root}/lib/x.ts`, text);
+    git(root, "add", "lib/x.ts");
+    git(root, "commit", "-q", "-m", "x");
+    return git(root, "rev-parse", "HEAD");
+  };
+  const first = commit("/** Results are identical. */\nexport const a = 1;\n");
+  const reworded = commit(
+    "/**\n * Results can differ in the last bits.\n */\n\nexport const a = 1;\n",
+  );
+  assertEquals(codeVersionStatus(first, { root }).state, "current");
+  commit("/** Reworded again. */\nexport const a = 1;\nexport const b = 2;\n");
+  assertEquals(codeVersionStatus(first, { root }).state, "grown");
+  assertEquals(codeVersionStatus(reworded, { root }).state, "grown");
+  commit("/** Reworded again. */\nexport const a = 2;\nexport const b = 2;\n");
+  assertEquals(codeVersionStatus(first, { root }).state, "stale");
   Deno.removeSync(root, { recursive: true });
 });
