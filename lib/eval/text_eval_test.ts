@@ -129,57 +129,87 @@ function separable(n: number, seed: number): TextSet {
   };
 }
 
-Deno.test("embeddingBagMethod() trains an embedding layer on wasm inline and scores F1", async () => {
-  const data = { train: separable(40, 1), test: separable(20, 2) };
-  const before = tf.memory().numTensors;
-  const method = embeddingBagMethod("bag", "supervised", {
-    vocabSize: 18,
-    dim: 8,
-    maxTokens: 16,
-    schedule: {
-      batchSize: 8,
-      maxEpochs: 30,
-      patience: 5,
-      maxImages: null,
-      learningRates: [0.05, 0.01],
-      augment: false,
-    },
-    scorer: binaryScorer({ name: "one" }),
-  });
-  const { rows, runs } = await runProtocol(data, [method], {
-    budgets: [5],
-    seeds: [0],
-    numClasses: 2,
-    progress: false,
-    workers: 2, // inline methods need no pool even when workers are allowed
-  });
-  assertEquals(rows.map((r) => r.metric), [
-    "accuracy",
-    "F1 (one)",
-    "precision (one)",
-    "recall (one)",
-  ]);
-  assert(runs[0].scores["F1 (one)"] > 0.9, `F1 ${runs[0].scores["F1 (one)"]}`);
-  // early-stopped on a held-out part of the 10 labels, the learning rate chosen there
-  const selected = runs[0].selected as { learningRate: number; validationImages: number };
-  assert([0.05, 0.01].includes(selected.learningRate), JSON.stringify(selected));
-  assertEquals(selected.validationImages, 2);
-  assertEquals(tf.memory().numTensors, before);
-  const augmented = embeddingBagMethod("bag", "supervised", {
-    vocabSize: 18,
-    maxTokens: 16,
-    schedule: {
-      batchSize: 8,
-      maxEpochs: 1,
-      patience: 1,
-      maxImages: null,
-      learningRates: [0.05],
-      augment: true,
-    },
-  });
-  await assertRejects(
-    () =>
-      runProtocol(data, [augmented], { budgets: [5], seeds: [0], numClasses: 2, progress: false }),
-    /text does not have; set `augment: false`/,
-  );
+Deno.test({
+  name:
+    "embeddingBagMethod() trains an embedding layer on wasm and scores F1; the worker pool gives the same runs",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const data = { train: separable(40, 1), test: separable(20, 2) };
+    const before = tf.memory().numTensors;
+    const method = embeddingBagMethod("bag", "supervised", {
+      vocabSize: 18,
+      dim: 8,
+      maxTokens: 16,
+      schedule: {
+        batchSize: 8,
+        maxEpochs: 30,
+        patience: 5,
+        maxImages: null,
+        learningRates: [0.05, 0.01],
+        augment: false,
+      },
+      scorer: binaryScorer({ name: "one" }),
+    });
+    const { rows, runs } = await runProtocol(data, [method], {
+      budgets: [5],
+      seeds: [0],
+      numClasses: 2,
+      progress: false,
+      workers: 0,
+    });
+    assertEquals(rows.map((r) => r.metric), [
+      "accuracy",
+      "F1 (one)",
+      "precision (one)",
+      "recall (one)",
+    ]);
+    assert(runs[0].scores["F1 (one)"] > 0.9, `F1 ${runs[0].scores["F1 (one)"]}`);
+    // early-stopped on a held-out part of the 10 labels, the learning rate chosen there
+    const selected = runs[0].selected as { learningRate: number; validationImages: number };
+    assert([0.05, 0.01].includes(selected.learningRate), JSON.stringify(selected));
+    assertEquals(selected.validationImages, 2);
+    assertEquals(tf.memory().numTensors, before);
+    // on the protocol's two workers (wasm: one thread everywhere), the same runs
+    const pooled = await runProtocol(data, [method], {
+      budgets: [5],
+      seeds: [0, 1],
+      numClasses: 2,
+      progress: false,
+      workers: 2,
+    });
+    const inline = await runProtocol(data, [method], {
+      budgets: [5],
+      seeds: [0, 1],
+      numClasses: 2,
+      progress: false,
+      workers: 0,
+    });
+    assertEquals(
+      pooled.runs.map((r) => [r.scores, r.selected]),
+      inline.runs.map((r) => [r.scores, r.selected]),
+    );
+    const augmented = embeddingBagMethod("bag", "supervised", {
+      vocabSize: 18,
+      maxTokens: 16,
+      schedule: {
+        batchSize: 8,
+        maxEpochs: 1,
+        patience: 1,
+        maxImages: null,
+        learningRates: [0.05],
+        augment: true,
+      },
+    });
+    await assertRejects(
+      () =>
+        runProtocol(data, [augmented], {
+          budgets: [5],
+          seeds: [0],
+          numClasses: 2,
+          progress: false,
+        }),
+      /text does not have; set `augment: false`/,
+    );
+  },
 });

@@ -3,8 +3,9 @@
  * on the labeled subset — from scratch (supervised) or from pretrained word vectors (fine-tuned) —
  * and the feature source of pooled word vectors that the linear probe reads. The networks train
  * as the image notebooks' do (`trainEarlyStopped`: by epochs, early stopping on a held-out fifth
- * of the labels, the learning rate chosen there), without augmentation; they are small, so they
- * run inline on the protocol's thread (the worker pool hosts image training only).
+ * of the labels, the learning rate chosen there), without augmentation, on the protocol's worker
+ * pool ({@link EMBEDDING_BAG_JOB}: a worker is handed the text sets once and each run as plain
+ * data).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -24,7 +25,8 @@ import {
   type Scorer,
 } from "./protocol.ts";
 import { averageWordVectors } from "../eval/text_features.ts";
-import { trainEarlyStopped, type TrainSchedule } from "./train_and_score.ts";
+import type { ProgressDisplay } from "../show/mod.ts";
+import { trainEarlyStopped, type TrainSchedule, type TrainSelection } from "./train_and_score.ts";
 
 /**
  * Each document of the train pool and the test set as its mean word vector
@@ -119,11 +121,66 @@ export interface EmbeddingBagMethodOptions {
   scorer?: Scorer;
 }
 
+/** One embedding-bag run as plain data (what a worker of the protocol's pool is sent). */
+export interface EmbeddingBagTask
+  extends
+    Pick<EmbeddingBagMethodOptions, "vocabSize" | "dim" | "vectors" | "maxTokens" | "schedule"> {
+  label: string;
+  seed: number;
+  /** Indices into the train set of the labelled subset. */
+  subset: Int32Array;
+  numClasses: number;
+}
+
+/** What an embedding-bag run gives back: its class for every test document, and its choices. */
+export interface EmbeddingBagOutcome {
+  predictions: Int32Array;
+  selected: TrainSelection;
+}
+
+/** The pool job that trains an embedding bag: {@link trainEmbeddingBag}. */
+export const EMBEDDING_BAG_JOB = {
+  module: import.meta.url,
+  exportName: "trainEmbeddingBag",
+} as const;
+
 /**
- * The embedding-bag classifier trained on the labeled subset by {@link trainEarlyStopped}
+ * Trains the embedding-bag classifier of `task` on its labelled subset of `data.train` by
+ * {@link trainEarlyStopped} (seeded by the task's seed) and predicts every document of
+ * `data.test`: the run of {@link embeddingBagMethod}, here or on a worker.
+ */
+export async function trainEmbeddingBag(
+  task: EmbeddingBagTask,
+  data: { train: TextSet; test: TextSet },
+  progress: ProgressDisplay | false,
+): Promise<EmbeddingBagOutcome> {
+  const { model, selected } = await trainEarlyStopped(
+    () =>
+      buildEmbeddingBagClassifier({
+        vocabSize: task.vocabSize,
+        dim: task.dim,
+        numClasses: task.numClasses,
+        vectors: task.vectors,
+        maxTokens: task.maxTokens,
+        seed: task.seed,
+      }),
+    textTrainable(data.train, task),
+    task,
+    progress,
+  );
+  try {
+    return { predictions: await predictTexts(model, data.test, task), selected: { ...selected } };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The embedding-bag classifier trained on the labeled subset by {@link trainEmbeddingBag}
  * (by epochs, early stopping and the learning rate on a held-out part of the subset), seeded by
  * the cell's seed, scored on the test set; the rows' `selected` records the learning rate and
- * epoch kept. Runs inline.
+ * epoch kept. Runs on the protocol's worker pool when it has one (one kernel thread per worker),
+ * else on this thread.
  */
 export function embeddingBagMethod(
   name: string,
@@ -135,39 +192,26 @@ export function embeddingBagMethod(
     name,
     family,
     deterministic: false,
-    inline: true,
     metrics: scorer.metrics,
     async evaluate(cell) {
-      const { model, selected } = await trainEarlyStopped(
-        () =>
-          buildEmbeddingBagClassifier({
-            vocabSize: opts.vocabSize,
-            dim: opts.dim,
-            numClasses: cell.numClasses,
-            vectors: opts.vectors,
-            maxTokens: opts.maxTokens,
-            seed: cell.seed,
-          }),
-        textTrainable(cell.data.train, opts),
-        {
-          label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
-          seed: cell.seed,
-          subset: cell.subset,
-          schedule: opts.schedule,
-        },
-        cell.progress,
-      );
-      try {
-        return {
-          scores: scorer.score(
-            await predictTexts(model, cell.data.test, opts),
-            cell.data.test.labels,
-          ),
-          selected: { ...selected },
-        };
-      } finally {
-        model.dispose();
-      }
+      const task: EmbeddingBagTask = {
+        label: `${name} · ${cell.labelsPerClass}/class · seed ${cell.seed}`,
+        seed: cell.seed,
+        subset: cell.subset,
+        numClasses: cell.numClasses,
+        vocabSize: opts.vocabSize,
+        dim: opts.dim,
+        vectors: opts.vectors,
+        maxTokens: opts.maxTokens,
+        schedule: opts.schedule,
+      };
+      const outcome: EmbeddingBagOutcome = cell.pool
+        ? await cell.pool.run(EMBEDDING_BAG_JOB, task, (text) => cell.progress.update(text))
+        : await trainEmbeddingBag(task, cell.data, cell.progress);
+      return {
+        scores: scorer.score(outcome.predictions, cell.data.test.labels),
+        selected: { ...outcome.selected },
+      };
     },
   };
 }
