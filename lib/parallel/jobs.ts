@@ -3,7 +3,7 @@
  * (lib/parallel/job_worker.ts) with its own tfjs on this thread's backend, so this thread stays
  * free for other work. Same backend, same seeds, same ops; the worker's kernels run on one thread
  * where this thread's may run on two, so a native backend's sums can differ in the last bits (the
- * pure-JS backend gives identical numbers, as the tests check).
+ * wasm backend, one thread everywhere, gives identical numbers, as the tests check).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";

@@ -3,7 +3,7 @@
  * training runs of the protocol side by side (one per core): same backend, same seed, same ops as
  * running the task inline. A worker's kernels run on one thread; inline, a native backend's may run
  * on two, so its float sums can differ in the last bits, which early stopping can amplify into a
- * different epoch (with the pure-JS or wasm backend the numbers are identical, as the tests check).
+ * different epoch (with the wasm backend, one thread everywhere, the numbers are identical, as the tests check).
  * @module
  */
 import { suiteWorkers } from "../config/env.ts";

@@ -1,8 +1,9 @@
 /**
  * A DCGAN run ({@link trainGan}) as plain data in and out, so it trains here or in a module Worker
  * on the second core while this thread does other work (09_gan_features: the untrained network's
- * read-outs are scored while the GAN trains). Same backend, same seeds, same ops: the numbers are
- * the same wherever it runs (tested).
+ * read-outs are scored while the GAN trains). Same backend, same seeds, same ops; a worker's
+ * kernels run on one thread, so on the native backend the last bits can differ from a run here
+ * (lib/parallel/jobs.ts); on wasm the numbers are the same wherever it runs (tested).
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";

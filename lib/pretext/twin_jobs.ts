@@ -2,7 +2,9 @@
  * Twin-view pretraining ({@link pretrainTwins}) as plain data in and out, so the same run goes
  * here or in a module Worker on the second core — e.g. 06's ablation runs beside the main SimCLR
  * run, or 07's run without the variance term beside the main VICReg run. Same backend, same seeds,
- * same ops: the numbers are the same wherever it runs (tested).
+ * same ops; a worker's kernels run on one thread, so on the native backend the last bits can
+ * differ from a run here (lib/parallel/jobs.ts); on wasm the numbers are the same wherever it
+ * runs (tested).
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";

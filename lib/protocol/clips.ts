@@ -42,7 +42,8 @@ export const CLIP_TRAIN_JOB = {
 
 /**
  * `trainAndScore` on the clip sets rebuilt from plain data: what a worker of the protocol's pool
- * runs for a network trained on clips (the same numbers as on the protocol's thread).
+ * runs for a network trained on clips (the same computation as on the protocol's thread; on
+ * one kernel thread, see lib/parallel/pool.ts).
  */
 export function trainAndScoreClips(
   task: TrainTask,

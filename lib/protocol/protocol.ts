@@ -69,7 +69,7 @@ export interface ProtocolOptions {
   /** Names this call in its status line (e.g. "baselines"). */
   label?: string;
   /**
-   * Reuse identical runs (see lib/eval/run_cache.ts): a run of a method with a fingerprint whose
+   * Reuse identical runs (see lib/protocol/run_cache.ts): a run of a method with a fingerprint whose
    * inputs, code and backend match a stored run is not run again; new runs are stored in
    * `<results>/cache`. Default false. `SUITE_CACHE=off` disables it everywhere.
    */
