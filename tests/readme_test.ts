@@ -6,6 +6,7 @@ import {
   resultsBlock,
   withResults,
   withSpeed,
+  withTimes,
   withZoo,
 } from "../tools/readme_results.ts";
 
@@ -14,6 +15,11 @@ const ROOT = new URL("..", import.meta.url).pathname;
 Deno.test("README.md's results block matches results/ (regenerate with deno task readme)", async () => {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
   assertEquals(withResults(readme, resultsBlock(await loadAllResults())), readme);
+});
+
+Deno.test("README.md's wall-time table matches results/ (deno task readme)", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  assertEquals(withTimes(readme, await loadAllResults()), readme);
 });
 
 Deno.test("README.md's speed block matches bench/results/train_step.json (deno task readme)", async () => {

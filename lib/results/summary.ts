@@ -175,7 +175,7 @@ export interface RunInfo {
 }
 
 /** "n of m" protocol runs marked `reused` in a result's `pretext.runs`, or "–" without runs. */
-function reusedRuns(r: Results): string {
+export function reusedRuns(r: Results): string {
   const runs = (r.pretext as { runs?: unknown } | undefined)?.runs;
   if (!Array.isArray(runs) || !runs.length) return "–";
   return `${runs.filter((x) => (x as { reused?: unknown })?.reused).length} of ${runs.length}`;
