@@ -47,8 +47,9 @@ export interface Method<T extends LabeledSet = ImageSet> {
    */
   metrics?: string[];
   /**
-   * A method that trains but needs no worker pool (e.g. a small text model): runs on this thread
-   * after the frozen-feature jobs. Default false: non-deterministic methods go to the pool.
+   * A method that trains but stays off the worker pool (e.g. `trainedMethod(…, { inline: true })`):
+   * runs on this thread after the frozen-feature jobs. Default false: non-deterministic methods
+   * go to the pool.
    */
   inline?: boolean;
   /**
