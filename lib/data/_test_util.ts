@@ -1,8 +1,10 @@
 /**
- * Helpers for the data tests: write small synthetic IDX files, gzipped with `CompressionStream`.
+ * Helpers for the data tests: write small synthetic IDX files, gzipped with `CompressionStream`,
+ * and random garments for Moving Fashion clips.
  * @module
  */
-import { FASHION_MNIST_FILES } from "./fashion_mnist.ts";
+import { FASHION_MNIST_FILES, type ImageSet } from "./fashion_mnist.ts";
+import { createRng } from "../random.ts";
 
 /** Gzips `bytes` with the web-standard `CompressionStream`. */
 export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
@@ -65,4 +67,19 @@ export async function writeDataset(
     await Deno.writeFile(`${dir}/${FASHION_MNIST_FILES[key]}`, bytes);
   }
   return dir;
+}
+
+/**
+ * `n` 28×28 "garments" of seeded random pixels (labels `k % 10`), so every frame of a Moving
+ * Fashion clip built from them is told apart.
+ */
+export function randomGarments(n: number, seed: number): ImageSet {
+  const rng = createRng(seed);
+  return {
+    n,
+    images: Uint8Array.from({ length: n * 784 }, () => rng.int(256)),
+    labels: Uint8Array.from({ length: n }, (_, k) => k % 10),
+    height: 28,
+    width: 28,
+  };
 }

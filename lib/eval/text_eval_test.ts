@@ -171,20 +171,15 @@ Deno.test({
     assertEquals(selected.validationImages, 2);
     assertEquals(tf.memory().numTensors, before);
     // on the protocol's two workers (wasm: one thread everywhere), the same runs
-    const pooled = await runProtocol(data, [method], {
-      budgets: [5],
-      seeds: [0, 1],
-      numClasses: 2,
-      progress: false,
-      workers: 2,
-    });
-    const inline = await runProtocol(data, [method], {
-      budgets: [5],
-      seeds: [0, 1],
-      numClasses: 2,
-      progress: false,
-      workers: 0,
-    });
+    const run = (workers: number) =>
+      runProtocol(data, [method], {
+        budgets: [5],
+        seeds: [0, 1],
+        numClasses: 2,
+        progress: false,
+        workers,
+      });
+    const pooled = await run(2), inline = await run(0);
     assertEquals(
       pooled.runs.map((r) => [r.scores, r.selected]),
       inline.runs.map((r) => [r.scores, r.selected]),

@@ -1,8 +1,7 @@
 import { assertEquals, assertRejects } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/fashion_mnist.ts";
+import { randomGarments } from "../data/_test_util.ts";
 import { movingFashion } from "../data/moving_fashion.ts";
-import { createRng } from "../random.ts";
 import {
   runVideoPretextJob,
   runVideoPretextJobsInWorker,
@@ -14,17 +13,7 @@ import {
 // wasm: one thread here and in the worker, so the two give the same bits
 await initBackend("wasm");
 
-function garments(n: number): ImageSet {
-  const rng = createRng(3);
-  return {
-    n,
-    images: Uint8Array.from({ length: n * 784 }, () => rng.int(256)),
-    labels: Uint8Array.from({ length: n }, (_, k) => k % 10),
-    height: 28,
-    width: 28,
-  };
-}
-const clips = movingFashion(garments(12), { clips: 8, seed: 1, frames: 4, size: 32 });
+const clips = movingFashion(randomGarments(12, 3), { clips: 8, seed: 1, frames: 4, size: 32 });
 const job = (task: VideoPretextJob["task"]): VideoPretextJob => ({
   label: `tiny ${task}`,
   task,

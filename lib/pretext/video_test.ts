@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/fashion_mnist.ts";
+import { randomGarments } from "../data/_test_util.ts";
 import { clipFrames, movingFashion } from "../data/moving_fashion.ts";
 import { buildAutoencoder } from "../models/decoder.ts";
 import { createRng } from "../random.ts";
@@ -21,18 +21,7 @@ import {
 
 await initBackend();
 
-/** n garments with distinct random pixels, so every frame of a clip is told apart. */
-function garments(n: number): ImageSet {
-  const rng = createRng(9);
-  return {
-    n,
-    images: Uint8Array.from({ length: n * 784 }, () => rng.int(256)),
-    labels: Uint8Array.from({ length: n }, (_, k) => k % 10),
-    height: 28,
-    width: 28,
-  };
-}
-const set = movingFashion(garments(20), { clips: 16, seed: 1, frames: 5, size: 32 });
+const set = movingFashion(randomGarments(20, 9), { clips: 16, seed: 1, frames: 5, size: 32 });
 const all = Int32Array.from({ length: set.n }, (_, i) => i);
 
 Deno.test("shuffledOrder never draws the identity or its reverse; isInOrder says which are", () => {

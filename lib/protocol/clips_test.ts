@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../_assert.ts";
 import { initBackend } from "../backend/mod.ts";
-import type { ImageSet } from "../data/fashion_mnist.ts";
+import { randomGarments } from "../data/_test_util.ts";
 import { clipFrames, movingFashion } from "../data/moving_fashion.ts";
 import { buildEncoder } from "../models/encoder.ts";
 import { createRng } from "../random.ts";
@@ -11,19 +11,9 @@ import { probeMethod, runProtocol, trainedMethod } from "./protocol.ts";
 
 await initBackend();
 
-function garments(n: number): ImageSet {
-  const rng = createRng(4);
-  return {
-    n,
-    images: Uint8Array.from({ length: n * 784 }, () => rng.int(256)),
-    labels: Uint8Array.from({ length: n }, (_, k) => k % 10),
-    height: 28,
-    width: 28,
-  };
-}
 const opts = { frames: 4, size: 32 };
-const trainClips = movingFashion(garments(40), { clips: 60, seed: 1, ...opts });
-const testClips = movingFashion(garments(40), { clips: 30, seed: 2, ...opts });
+const trainClips = movingFashion(randomGarments(40, 4), { clips: 60, seed: 1, ...opts });
+const testClips = movingFashion(randomGarments(40, 4), { clips: 30, seed: 2, ...opts });
 const data = {
   train: clipSet(trainClips, trainClips.garment),
   test: clipSet(testClips, testClips.garment),
