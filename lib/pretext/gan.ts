@@ -16,6 +16,7 @@ import { readAndDispose } from "../_read.ts";
 import type { Features } from "../eval/features.ts";
 import { createRng, type Rng } from "../random.ts";
 import { type ProgressDisplay, progressDisplay } from "../show/mod.ts";
+import { FitInterrupted } from "../train/fit.ts";
 
 /** Standard normal noise [n, dim], drawn from `rng` (seeded: the same rng state, the same z). */
 export function noiseBatch(n: number, dim: number, rng: Rng): tf.Tensor2D {
@@ -70,6 +71,18 @@ export interface GanOptions {
   /** Steps after which to call `onCheckpoint` (0 = before training), e.g. for sample grids. */
   checkpoints?: number[];
   onCheckpoint?: (step: number) => void | Promise<void>;
+  /**
+   * The players' optimizers, owned by the caller (kept across calls, e.g. one call per epoch of a
+   * long run whose Adam moments are stored); default: two fresh Adams, disposed at the end.
+   */
+  optimizers?: { discriminator: tf.Optimizer; generator: tf.Optimizer };
+  /** Stops after the current step: throws `FitInterrupted` with the steps done (none saved here). */
+  signal?: AbortSignal;
+  /**
+   * Steps already trained by an interrupted call with the same seed: their batches and noise are
+   * drawn again without training, so the rest continues exactly where it stopped (default 0).
+   */
+  skipSteps?: number;
 }
 
 function checkOptions(opts: GanOptions, real: Features, noiseDim: number): void {
@@ -119,7 +132,14 @@ export async function trainGan(
   }
   const realTarget = opts.realTarget ?? 0.9;
   const lr = opts.learningRate ?? 2e-4, beta1 = opts.beta1 ?? 0.5;
-  const dOptimizer = tf.train.adam(lr, beta1), gOptimizer = tf.train.adam(lr, beta1);
+  const dOptimizer = opts.optimizers?.discriminator ?? tf.train.adam(lr, beta1);
+  const gOptimizer = opts.optimizers?.generator ?? tf.train.adam(lr, beta1);
+  const skip = opts.skipSteps ?? 0;
+  if (!(Number.isInteger(skip) && skip >= 0 && skip < opts.steps)) {
+    throw new Error(
+      `trainGan(${label}): skipSteps must be a whole number in 0..${opts.steps - 1}, got ${skip}.`,
+    );
+  }
   const variables = (m: tf.LayersModel) =>
     m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const dVars = variables(discriminator), gVars = variables(generator);
@@ -150,7 +170,10 @@ export async function trainGan(
 
   try {
     if (checkpoints.has(0)) await opts.onCheckpoint?.(0);
-    for (let step = 1; step <= opts.steps; step++) {
+    for (let step = 1; step <= skip; step++) {
+      tf.dispose([nextReal(), noiseBatch(batch, noiseDim, rng)]);
+    }
+    for (let step = skip + 1; step <= opts.steps; step++) {
       const x = nextReal();
       const z = noiseBatch(batch, noiseDim, rng);
       let realScore: tf.Tensor | null = null, fakeScore: tf.Tensor | null = null;
@@ -199,7 +222,7 @@ export async function trainGan(
       const now = performance.now();
       if (progress && (now - lastShown > 250 || step === opts.steps)) {
         lastShown = now;
-        const rate = (step * batch) / ((now - started) / 1000);
+        const rate = ((step - skip) * batch) / ((now - started) / 1000);
         progress.update(
           `${label} · step ${step}/${opts.steps} · epoch ${epoch.toFixed(2)} · D loss ${
             values[0].toFixed(3)
@@ -210,14 +233,18 @@ export async function trainGan(
         await new Promise((resolve) => setTimeout(resolve, 0)); // let the kernel send displays
       }
       if (checkpoints.has(step)) await opts.onCheckpoint?.(step);
+      if (opts.signal?.aborted && step < opts.steps) throw new FitInterrupted(1, step, label);
     }
   } finally {
     if (ownDisplay) progress?.done();
-    dOptimizer.dispose();
-    gOptimizer.dispose();
+    if (!opts.optimizers) {
+      dOptimizer.dispose();
+      gOptimizer.dispose();
+    }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { points, steps: opts.steps, seconds, imagesPerSecond: (opts.steps * batch) / seconds };
+  const trained = (opts.steps - skip) * batch;
+  return { points, steps: opts.steps, seconds, imagesPerSecond: trained / seconds };
 }
 
 /** The generator's images for the noise `z` [n, noiseDim] (inference mode): n rows of pixels. */

@@ -179,6 +179,8 @@ export interface GreedyOptions {
   onLog?: (point: LogPoint & { layer: number }) => void;
   /** Live progress: as in `fit` (a display is reused across the stages). */
   progress?: boolean | ProgressDisplay;
+  /** Stops after the current step of the current stage: `fit` throws `FitInterrupted`. */
+  signal?: AbortSignal;
 }
 
 /** What {@link trainGreedy} returns. */
@@ -222,6 +224,7 @@ export async function trainGreedy(
       loss: reconstructionLoss,
       label: `${label} · layer ${k}/${dense.length}`,
       progress: opts.progress,
+      signal: opts.signal,
       onLog: opts.onLog &&
         ((p) => opts.onLog!({ ...p, epoch: p.epoch + (k - 1) * opts.epochs, layer: k })),
     });

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { type CodeVersionStatus, codeVersionStatus } from "./code_version.ts";
+import { type CodeVersionStatus, codeVersionStatus, git } from "./code_version.ts";
 import { notebookModules } from "./notebook_modules.ts";
 import { budgetsOf, formatAccuracy } from "./describe.ts";
 import { describeComparison, lowerIsBetter, pairedComparison } from "./paired.ts";
@@ -181,11 +181,45 @@ export function reusedRuns(r: Results): string {
   return `${runs.filter((x) => (x as { reused?: unknown })?.reused).length} of ${runs.length}`;
 }
 
+/** `lib/` as it was at commit `sha` of the repository at `base`, unpacked once per process. */
+const libTrees = new Map<string, URL | null>();
+function libAt(base: URL, sha: string): URL | null {
+  const key = `${base.href}@${sha}`;
+  if (libTrees.has(key)) return libTrees.get(key)!;
+  let tree: URL | null = null;
+  const cwd = base.pathname;
+  if (/^[0-9a-f]{7,40}$/i.test(sha) && git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) {
+    const dir = Deno.makeTempDirSync({ prefix: "lib-at-" });
+    try {
+      const archive = new Deno.Command("git", {
+        args: ["archive", "--format=tar", `--output=${dir}/lib.tar`, sha, "lib"],
+        cwd,
+        stderr: "null",
+      }).outputSync();
+      const unpacked = archive.success &&
+        new Deno.Command("tar", { args: ["-xf", "lib.tar"], cwd: dir, stderr: "null" })
+          .outputSync().success;
+      if (unpacked) tree = new URL(`file://${dir}/`);
+      globalThis.addEventListener("unload", () => {
+        try {
+          Deno.removeSync(dir, { recursive: true });
+        } catch { /* already gone */ }
+      });
+    } catch {
+      tree = null; // no git or tar: the current reach is used
+    }
+  }
+  libTrees.set(key, tree);
+  return tree;
+}
+
 /**
- * The files the notebook behind a result reaches ({@link notebookModules}), or undefined (every
- * file of lib/ counts) when its notebook is not at `notebooks/<name>.ipynb`.
+ * The files the notebook behind a result reached when it ran ({@link notebookModules} of its
+ * code cells, resolved in `lib/` as it was at the result's commit `sha`: a file it reaches only
+ * since cannot have changed its numbers); the current reach when that commit is not at hand; or
+ * undefined (every file of lib/ counts) when its notebook is not at `notebooks/<name>.ipynb`.
  */
-function reachedModules(notebook: string, root?: string): string[] | undefined {
+function reachedModules(notebook: string, root?: string, sha = ""): string[] | undefined {
   const path = `notebooks/${notebook}.ipynb`;
   const base = root
     ? new URL(`file://${root.replace(/\/?$/, "/")}`)
@@ -194,6 +228,12 @@ function reachedModules(notebook: string, root?: string): string[] | undefined {
     Deno.statSync(new URL(path, base));
   } catch {
     return undefined;
+  }
+  const then = libAt(base, sha.replace(/-dirty$/, ""));
+  if (then) {
+    Deno.mkdirSync(new URL("notebooks/", then), { recursive: true });
+    Deno.copyFileSync(new URL(path, base), new URL(path, then));
+    return notebookModules(path, { root: then });
   }
   return notebookModules(path, { root: base });
 }
@@ -206,7 +246,7 @@ export function runInfo(results: readonly Results[], opts: { root?: string } = {
   return results.map((r) => {
     const status = codeVersionStatus(r.gitSha, {
       root: opts.root,
-      modules: reachedModules(r.notebook, opts.root),
+      modules: reachedModules(r.notebook, opts.root, r.gitSha),
     });
     return {
       notebook: r.notebook,

@@ -33,6 +33,8 @@ import {
   writeCheckpoint,
 } from "./checkpoint.ts";
 import { type RecipeConfig, recipeOf, RECIPES } from "./recipes.ts";
+import type { Recipe } from "./recipes.ts";
+import { trainGreedy } from "../pretext/layerwise.ts";
 
 /** The epochs at which a run keeps a checkpoint (besides its last). */
 export const ZOO_CHECKPOINT_EPOCHS: readonly number[] = [1, 3, 10, 30, 100];
@@ -46,6 +48,8 @@ export const ZOO_SCHEDULE: Readonly<Record<string, number>> = {
   jigsaw: 30,
   counting: 30,
   inpainting: 30,
+  layerwise: 30, // epochs per stage (each checkpoint is a greedy run of its own)
+  dcgan: 30,
 };
 
 /** The seeds each method's zoo run is wanted for. */
@@ -57,6 +61,8 @@ export const ZOO_SEEDS: Readonly<Record<string, readonly number[]>> = {
   jigsaw: [0],
   counting: [0],
   inpainting: [0],
+  layerwise: [0],
+  dcgan: [0],
 };
 
 /** The zoo's directory: `$SUITE_CHECKPOINTS`, else `checkpoints/` of this repository. */
@@ -222,6 +228,7 @@ export async function stateFromCheckpoint(
   method: string,
   seed: number,
 ): Promise<string | null> {
+  if (recipeOf(method).training === "greedy") return null; // a greedy run keeps no state
   const where = runDir(dir, method, seed);
   if (await Deno.stat(`${where}/state.json`).then(() => true, () => false)) return null;
   const epochs = await storedEpochs(dir, method, seed);
@@ -294,6 +301,9 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
   const indices = Int32Array.from({ length: set.n }, (_, i) => i);
   const config = { ...recipe.config, images: set.n, dataSeed: "protocol pool (VALIDATION_SEED)" };
   const code = await moduleFingerprint(RECIPE_MODULES);
+  if (recipe.training === "greedy") {
+    return await pretrainGreedy(recipe, { ...opts, scheduleEpochs, log }, set, config, code);
+  }
   const built = recipe.build(opts.seed);
   const { model } = built;
   const source = recipe.source(set, indices);
@@ -340,6 +350,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
       );
     }
     setWeightsFrom(model, modelPart);
+    await built.restoreState?.(state.tensors); // another player, its optimizers
     if (optimizerPart.length) {
       await optimizer.setWeights(optimizerPart.map((t) => ({
         name: t.name.slice("optimizer/".length),
@@ -373,6 +384,7 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
     const weights = await optimizer.getWeights();
     const values: NamedValues[] = [
       ...await modelValues(model),
+      ...(await built.stateValues?.() ?? []),
       ...await Promise.all(weights.map(async (w) => ({
         name: `optimizer/${w.name}`,
         shape: w.tensor.shape,
@@ -394,20 +406,33 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
       const started = performance.now();
       let record: EpochRecord;
       try {
-        [record] = await fit(model, source, {
-          epochs: 1,
-          batchSize,
-          stepsPerEpoch,
-          seed: epochSeed(opts.seed, epoch),
-          optimizer,
-          learningRateAt: (s) =>
-            peak * 0.5 * (1 + Math.cos(Math.PI * ((epoch - 1) * stepsPerEpoch + s) / totalSteps)),
-          skipSteps: skip,
-          loss: built.loss,
-          label: `${recipe.title} seed ${opts.seed} · epoch ${epoch}/${opts.epochs}`,
-          progress: opts.progress ?? true,
-          signal: opts.signal,
-        });
+        if (built.trainEpoch) {
+          record = await built.trainEpoch({
+            set,
+            epoch,
+            seed: epochSeed(opts.seed, epoch),
+            steps: stepsPerEpoch,
+            skipSteps: skip,
+            signal: opts.signal,
+            label: `${recipe.title} seed ${opts.seed} · epoch ${epoch}/${opts.epochs}`,
+            progress: opts.progress ?? true,
+          });
+        } else {
+          [record] = await fit(model, source, {
+            epochs: 1,
+            batchSize,
+            stepsPerEpoch,
+            seed: epochSeed(opts.seed, epoch),
+            optimizer,
+            learningRateAt: (s) =>
+              peak * 0.5 * (1 + Math.cos(Math.PI * ((epoch - 1) * stepsPerEpoch + s) / totalSteps)),
+            skipSteps: skip,
+            loss: built.loss,
+            label: `${recipe.title} seed ${opts.seed} · epoch ${epoch}/${opts.epochs}`,
+            progress: opts.progress ?? true,
+            signal: opts.signal,
+          });
+        }
       } catch (e) {
         if (!(e instanceof FitInterrupted)) throw e;
         wallSeconds += (performance.now() - started) / 1000;
@@ -442,6 +467,85 @@ export async function pretrain(opts: PretrainOptions): Promise<PretrainOutcome> 
     }
   } finally {
     optimizer.dispose();
+  }
+  return { status: "done", epochs: opts.epochs, stepInEpoch: 0, written };
+}
+
+/**
+ * A greedy recipe's run ({@link Recipe.training} "greedy"): for each checkpoint epoch E up to
+ * `opts.epochs` (and `opts.epochs` itself) not stored yet, a greedy run of E epochs per stage from
+ * the seed's weights, written as `epoch-<E>` (its history: every stage's epochs, numbered on
+ * across the stages). No state is kept: an interrupted call loses the greedy run in progress, and
+ * `--resume` trains that one again from its start — the same seed, so the same result.
+ */
+async function pretrainGreedy(
+  recipe: Recipe,
+  opts: PretrainOptions & { scheduleEpochs: number; log: (line: string) => void },
+  set: ImageSet,
+  config: ZooManifest["config"],
+  code: string,
+): Promise<PretrainOutcome> {
+  const where = runDir(opts.dir, recipe.method, opts.seed);
+  const stored = await storedEpochs(opts.dir, recipe.method, opts.seed);
+  const targets = [
+    ...new Set([...ZOO_CHECKPOINT_EPOCHS.filter((e) => e < opts.epochs), opts.epochs]),
+  ];
+  const { batchSize, learningRate } = recipe.config;
+  const stepsPerEpoch = Math.ceil(set.n / batchSize);
+  const written: string[] = [];
+  for (const epochs of targets) {
+    if (stored.includes(epochs)) continue;
+    const { model } = recipe.build(opts.seed);
+    const started = performance.now();
+    try {
+      const { stages } = await trainGreedy(model, set, {
+        epochs,
+        batchSize,
+        seed: opts.seed,
+        learningRate,
+        label: `${recipe.title} seed ${opts.seed} · ${epochs} epoch(s) per stage`,
+        progress: opts.progress ?? true,
+        signal: opts.signal,
+      });
+      const wallSeconds = (performance.now() - started) / 1000;
+      const history = stages.flatMap((records, k) =>
+        records.map((r) => ({ ...r, epoch: k * epochs + r.epoch }))
+      );
+      const base = `${where}/epoch-${epochs}`;
+      const manifest: ZooManifest = {
+        kind: "checkpoint",
+        method: recipe.method,
+        title: recipe.title,
+        seed: opts.seed,
+        epochs,
+        stepInEpoch: 0,
+        scheduleEpochs: opts.scheduleEpochs,
+        stepsPerEpoch,
+        imagesSeen: stages.length * epochs * stepsPerEpoch * batchSize,
+        wallSeconds: Math.round(wallSeconds * 10) / 10,
+        config,
+        code,
+        history,
+      };
+      await writeCheckpoint(base, manifest, await modelValues(model));
+      written.push(base);
+      opts.log(
+        `${recipe.title} seed ${opts.seed}: ${epochs} epoch(s) per stage, ${stages.length} ` +
+          `stages · last stage's loss ${history.at(-1)!.loss.toFixed(4)} · ${
+            wallSeconds.toFixed(0)
+          } s`,
+      );
+    } catch (e) {
+      if (!(e instanceof FitInterrupted)) throw e;
+      opts.log(
+        `interrupted: the greedy run to epoch ${epochs} is lost (a greedy run keeps no state); ` +
+          `--resume trains it again`,
+      );
+      const kept = (await storedEpochs(opts.dir, recipe.method, opts.seed)).at(-1) ?? 0;
+      return { status: "interrupted", epochs: kept, stepInEpoch: 0, written };
+    } finally {
+      model.dispose();
+    }
   }
   return { status: "done", epochs: opts.epochs, stepInEpoch: 0, written };
 }

@@ -18,9 +18,11 @@ const small = { seed: 1, images: 256, scheduleEpochs: 3, ...quiet };
 const weightsSha = async (dir: string, method: string, seed: number, epoch: number) =>
   (await readManifest<ZooManifest>(`${dir}/${method}/seed-${seed}/epoch-${epoch}`)).weights.sha256;
 
-for (const method of ["rotation", "simclr"]) {
+for (const method of ["rotation", "simclr", "dcgan"]) {
   Deno.test(`${method}: resuming (at an epoch's end, or mid-epoch after an interruption) gives the same weights`, async () => {
-    const opts = (dir: string): PretrainOptions => ({ method, dir, epochs: 2, ...small });
+    // the GAN trains on fewer images: a step is several times a CNN recipe's
+    const images = method === "dcgan" ? 96 : small.images;
+    const opts = (dir: string): PretrainOptions => ({ method, dir, epochs: 2, ...small, images });
     const straight = await Deno.makeTempDir();
     assertEquals((await pretrain(opts(straight))).status, "done");
 
@@ -49,7 +51,7 @@ for (const method of ["rotation", "simclr"]) {
     assertEquals(m.history.map((h) => h.epoch), [1, 2]);
     assert(m.history.every((h) => Number.isFinite(h.loss)));
     assertEquals(m.imagesSeen, 2 * m.stepsPerEpoch * RECIPES[method].config.batchSize);
-    assertEquals(m.config.images, 256);
+    assertEquals(m.config.images, images);
   });
 }
 
@@ -122,4 +124,41 @@ Deno.test("without its state (a fresh checkout) a run goes on from its last chec
   assert(await weightsSha(dir, "rotation", 1, 2) !== await weightsSha(straight, "rotation", 1, 2));
   const plain = await readManifest<ZooManifest>(`${straight}/rotation/seed-1/epoch-2`);
   assertEquals(plain.restarts, undefined);
+});
+
+Deno.test("layerwise: each checkpoint is a greedy run of its own; an interrupted one is trained again on --resume", async () => {
+  const opts = (dir: string): PretrainOptions => ({
+    method: "layerwise",
+    dir,
+    epochs: 3,
+    ...small,
+  });
+  const straight = await Deno.makeTempDir();
+  assertEquals((await pretrain(opts(straight))).status, "done");
+  assertEquals(await storedEpochs(straight, "layerwise", 1), [1, 3]);
+  const m = await readManifest<ZooManifest>(`${straight}/layerwise/seed-1/epoch-3`);
+  // three stages of three epochs, numbered on across the stages
+  assertEquals(m.history.map((h) => h.epoch), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assertEquals(m.imagesSeen, 3 * 3 * m.stepsPerEpoch * 128);
+  const stored = await loadStoredEncoder(straight, "layerwise", 1, 3);
+  assertEquals(stored.encoder.outputs[0].shape, [null, 128]);
+
+  // stop during the run to epoch 3: epoch 1 stays, no state is written, --resume trains epoch 3
+  const interrupted = await Deno.makeTempDir();
+  const controller = new AbortController();
+  const first = await pretrain({
+    ...opts(interrupted),
+    signal: controller.signal,
+    log: (line) => line.includes("1 epoch(s) per stage") && controller.abort(),
+  });
+  assertEquals([first.status, first.epochs], ["interrupted", 1]);
+  await assertRejects(() => pretrain(opts(interrupted)), /already holds checkpoints/);
+  const lines: string[] = [];
+  await pretrain({ ...opts(interrupted), resume: true, log: (l) => lines.push(l) });
+  assert(!lines.some((l) => l.includes("going on from")), "a greedy run has no state to restart");
+  assertEquals(await storedEpochs(interrupted, "layerwise", 1), [1, 3]);
+  assertEquals(
+    await weightsSha(interrupted, "layerwise", 1, 3),
+    await weightsSha(straight, "layerwise", 1, 3),
+  );
 });

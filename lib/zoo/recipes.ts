@@ -30,6 +30,30 @@ import { buildCountingModel, countingLoss, countingSource } from "../pretext/cou
 import { inpaintingSource, maskedMseLoss, meanPixel } from "../pretext/inpainting.ts";
 import { maeSource } from "../pretext/mae.ts";
 import { buildTwinModel, ntXentLoss, twoViewSource, vicregLoss } from "../pretext/twin_views.ts";
+import type { EpochRecord } from "../train/fit.ts";
+import type { EncoderArchitecture } from "../models/dense_stack.ts";
+import type { NamedValues } from "./checkpoint.ts";
+import { dcgan, layerwise } from "./recipes_special.ts";
+
+/**
+ * What {@link RecipeModel.trainEpoch} is given for one epoch of a zoo run: the pool, the epoch's
+ * seed (its data order and draws), how many steps, and the run's interruption and display.
+ */
+export interface EpochContext {
+  /** The unlabeled pool (labels never read). */
+  set: ImageSet;
+  /** 1-based. */
+  epoch: number;
+  /** Seed of the epoch's data order and random draws. */
+  seed: number;
+  steps: number;
+  /** Steps of this epoch already trained by an interrupted run: replayed without training. */
+  skipSteps: number;
+  /** Stops after the current step by throwing `FitInterrupted` (with the steps done). */
+  signal?: AbortSignal;
+  label: string;
+  progress: boolean;
+}
 
 /** The training graph of one recipe, freshly initialised. */
 export interface RecipeModel {
@@ -39,6 +63,15 @@ export interface RecipeModel {
   encoder(): tf.LayersModel;
   /** The pretext loss (default: softmax cross-entropy on class ids). */
   loss?: LossFn;
+  /**
+   * One epoch of training, for a graph the suite's `fit` cannot train (a GAN: two players, two
+   * optimizers, constant rate); default: `fit` on the recipe's source with the run's Adam.
+   */
+  trainEpoch?(ctx: EpochContext): Promise<EpochRecord>;
+  /** Tensors the resumable state needs besides `model`'s weights (another player, optimizers). */
+  stateValues?(): Promise<NamedValues[]>;
+  /** Puts {@link stateValues}' tensors back (given every tensor of the stored state). */
+  restoreState?(values: readonly NamedValues[]): Promise<void>;
 }
 
 /** The hyperparameters every recipe has (plus its own keys). */
@@ -63,6 +96,16 @@ export interface Recipe {
   build(seed: number): RecipeModel;
   /** The batch source over the unlabeled images `indices` of `set` (labels never read). */
   source(set: ImageSet, indices: ArrayLike<number>): BatchSource;
+  /**
+   * How the zoo trains it: "epochs" (default) — one run, epoch after epoch, each checkpoint a
+   * snapshot of it; "greedy" — layer by layer, so each checkpoint epoch E is its own greedy run
+   * of E epochs per stage from the seed's weights (a stack is usable only once every stage ran).
+   */
+  training?: "epochs" | "greedy";
+  /** The encoder's architecture when it is not the reference CNN (fine-tuning rebuilds it). */
+  architecture?: EncoderArchitecture;
+  /** Rows' name of the untrained network it starts from (default "random encoder"). */
+  untrained?: string;
 }
 
 const encoderName = (method: string) => `zoo_${method}`;
@@ -225,7 +268,13 @@ const vicreg: Recipe = {
 /** Every recipe, by method name. */
 export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(
   Object.fromEntries(
-    [rotation, jigsaw, counting, inpainting, mae, simclr, vicreg].map((r) => [r.method, r]),
+    [
+      // the CNN recipes, trained by `fit` epoch after epoch
+      [rotation, jigsaw, counting, inpainting, mae, simclr, vicreg].map((r) => [r.method, r]),
+      // the layer-wise autoencoder (greedy stages) and the DCGAN discriminator (two players):
+      // lib/zoo/recipes_special.ts
+      [layerwise, dcgan].map((r) => [r.method, r]),
+    ].flat(),
   ),
 );
 
