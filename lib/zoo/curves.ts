@@ -5,8 +5,9 @@
  * two-level bootstrap — and paired comparisons over pretext seeds.
  *
  * Rows are found by name: a checkpoint's rows are `storedName(title, epochs, seed) + suffix`, and
- * epoch 0 of pretext seed S is the untrained encoder every recipe of that seed starts from,
- * `untrainedName(S) + suffix` (seed 0: the suite's "random encoder").
+ * epoch 0 of pretext seed S is the untrained encoder every CNN recipe of that seed starts from,
+ * `untrainedName(S) + suffix` (seed 0: the suite's "random encoder"), or a recipe's own untrained
+ * network (the layer-wise stack: "random MLP").
  *
  * @example
  * ```ts
@@ -39,9 +40,13 @@ import { storedName, type StoredRun } from "./stored.ts";
 
 type Budget = ResultRow["labelsPerClass"];
 
-/** The untrained encoder pretext seed `seed` starts from, as named in rows ("random encoder"). */
-export function untrainedName(seed: number): string {
-  return seed ? `random encoder (pretext seed ${seed})` : "random encoder";
+/**
+ * The untrained network pretext seed `seed` starts from, as named in rows: "random encoder" (the
+ * reference CNN), or a recipe's own `untrained` name ("random MLP"), with ", pretext seed S" for
+ * S > 0.
+ */
+export function untrainedName(seed: number, base = "random encoder"): string {
+  return seed ? `${base} (pretext seed ${seed})` : base;
 }
 
 /** A point of {@link epochCurves}: with how many pretext seeds it was measured. */
@@ -155,7 +160,9 @@ export function checkpointRows(
     .filter((run) => run.method === method && (epochs === 0 || run.epochs.includes(epochs)))
     .sort((x, y) => x.seed - y.seed)
     .flatMap((run) => {
-      const name = epochs === 0 ? untrainedName(run.seed) : storedName(run.title, epochs, run.seed);
+      const name = epochs === 0
+        ? untrainedName(run.seed, recipeOf(method).untrained)
+        : storedName(run.title, epochs, run.seed);
       const row = rows.find((r) => r.method === `${name}${suffix}` && r.labelsPerClass === budget);
       return row ? [{ seed: run.seed, row }] : [];
     });

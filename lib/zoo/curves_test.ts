@@ -66,6 +66,19 @@ Deno.test("epochCurves: epoch 0 is each pretext seed's untrained start; seeds po
   assertEquals(checkpointRows(rows, zoo, "simclr", 3, " + kNN", 10), []);
 });
 
+Deno.test("epochCurves: a recipe with its own untrained network starts from it, not the CNN", () => {
+  const rows = [
+    row("random encoder + kNN", [0.60, 0.62]),
+    row("random MLP + kNN", [0.40, 0.42]),
+    row("Greedy AE, 3 epochs (stored) + kNN", [0.70, 0.72]),
+  ];
+  const zoo = [{ method: "layerwise", title: "Greedy AE", seed: 0, epochs: [3] }];
+  const points = epochCurves(rows, zoo, { budgets: [10], readouts: [["kNN", " + kNN"]] });
+  assertEquals(points.map((p) => p.epochs), [0, 3]);
+  assertAlmostEquals(points[0].mean, 0.41);
+  assertEquals(untrainedName(2, "random MLP"), "random MLP (pretext seed 2)");
+});
+
 Deno.test("pretextSeedComparison: paired by pretext seed, then by label seed", () => {
   const a = [row("a0", [0.70, 0.72]), row("a1", [0.74, 0.76])];
   const b = [row("b0", [0.60, 0.62]), row("b1", [0.58, 0.60])];

@@ -154,6 +154,8 @@ export async function storedReadouts(
           " + fine-tune",
           trainedMethod(`${name} + fine-tune`, "self-supervised", {
             encoder: found.encoder,
+            // a network other than the reference CNN (the layer-wise stack) is rebuilt as such
+            ...(recipe.architecture ? { architecture: recipe.architecture } : {}),
             ...opts.fineTune,
           }),
         ] as const,
