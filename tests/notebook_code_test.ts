@@ -45,3 +45,40 @@ Deno.test({
     assertEquals(await checkNotebookCode(notebooks), []);
   },
 });
+
+Deno.test({
+  name: "every notebook's code type-checks against lib/ (deno check on the extracted cells)",
+  sanitizeResources: false,
+  fn: async () => {
+    // beside notebooks/, so that the cells' `../lib/mod.ts` imports and the import map resolve
+    const dir = await Deno.makeTempDir({ dir: ROOT, prefix: ".notebook-check-" });
+    try {
+      const files: string[] = [];
+      for (
+        const entry of [...Deno.readDirSync(`${ROOT}notebooks`)].sort((a, b) =>
+          a.name < b.name ? -1 : 1
+        )
+      ) {
+        if (!entry.name.endsWith(".ipynb") || entry.name.endsWith(".failed.ipynb")) continue;
+        const notebook = JSON.parse(await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`));
+        const file = `${dir}/${entry.name.replace(/\.ipynb$/, ".ts")}`;
+        await Deno.writeTextFile(file, extractCode(notebook));
+        files.push(file);
+      }
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["check", "--quiet", ...files],
+        cwd: ROOT,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const report = new TextDecoder().decode(out.stderr)
+        .replaceAll(`file://${dir}/`, "notebooks/").replaceAll(`${dir}/`, "notebooks/");
+      // each error points at `notebooks/<name>.ts:<line>`: the line of the extracted module
+      // (`deno run -A tools/notebook_code.ts` has the extraction; `// %% cell <i>` marks cell i)
+      assertEquals(out.success ? "" : report, "");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

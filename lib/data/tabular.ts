@@ -37,12 +37,14 @@ export interface TableMatrixOptions {
 }
 
 /**
- * The chosen columns of `rows` as a matrix. Numeric columns must hold finite numbers;
- * categorical ones become `name=value` indicator columns.
+ * The chosen columns of `records` (any records: `TableRow`s or a dataset's typed rows) as a
+ * matrix. Numeric columns must hold finite numbers; categorical ones become `name=value`
+ * indicator columns.
  *
  * @throws Error naming the row and the column when a value is missing or not numeric.
  */
-export function tableMatrix(rows: readonly TableRow[], opts: TableMatrixOptions): Matrix {
+export function tableMatrix(records: readonly object[], opts: TableMatrixOptions): Matrix {
+  const rows = records as readonly TableRow[];
   if (!rows.length) throw new Error("tableMatrix(): the table has no rows.");
   const categorical = opts.categorical ?? [];
   const columns = [...opts.columns];
@@ -79,7 +81,7 @@ export function tableMatrix(rows: readonly TableRow[], opts: TableMatrixOptions)
 }
 
 /** One column of a table as numbers. */
-export function tableColumn(rows: readonly TableRow[], column: string): Float64Array {
+export function tableColumn(rows: readonly object[], column: string): Float64Array {
   return tableMatrix(rows, { columns: [column] }).data;
 }
 

@@ -77,6 +77,8 @@ export interface Results {
   config: Record<string, unknown>;
   pretext: Record<string, unknown>;
   rows: ResultRow[];
+  /** The downstream task, when not the suite map's for the notebook (`downstreamTask`). */
+  task?: string;
   /** Test items that scored every row, when all rows agree (else see each row's `testImages`). */
   testImages?: number;
   /** The data files the run read, by dataset name (e.g. "fashion-mnist"); absent in older files. */
