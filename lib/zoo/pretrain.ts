@@ -7,7 +7,10 @@
  *   stay held out); labels are never read. Test images are never loaded.
  * - **Schedule.** Adam with cosine decay over `scheduleEpochs` (the zoo's length for the method,
  *   {@link ZOO_SCHEDULE}); `epochs` is how far this call goes. A checkpoint at epoch 10 is a
- *   snapshot of the same long run, so training on later never changes it.
+ *   snapshot of the same long run, so training on later never changes it. Two recipes differ
+ *   (lib/zoo/recipes_special.ts): the DCGAN trains its two players at a constant rate through the
+ *   recipe's own epoch (`trainEpoch`, its generator and optimizers in the state), and the greedy
+ *   layer-wise stack trains one greedy run per checkpoint epoch (see {@link pretrainGreedy}).
  * - **Files** (under `<dir>/<method>/seed-<S>/`): `epoch-<E>.bin/.json` at the epochs of
  *   {@link ZOO_CHECKPOINT_EPOCHS} and at the last epoch (the model's weights, the manifest with
  *   the pretext loss per epoch); `state.bin/.json` after every epoch and on interruption (model,
