@@ -139,8 +139,8 @@ export const dcgan: Recipe = {
           skipSteps: ctx.skipSteps,
           label: ctx.label,
           progress: ctx.progress,
-          // (after an interruption, the means of the steps trained since)
-          logEvery: ctx.steps, // one point: the epoch's means
+          // one point: the epoch's means (after an interruption, of the steps trained since)
+          logEvery: ctx.steps,
         });
         const { batches, batchSize: rows } = c.recalibration; // at most one pass over the pool
         await recalibrateBatchNorm(trunk, real, {
