@@ -26,7 +26,15 @@ function withKnobs(env: Record<string, string>, fn: (tmp: string) => void): void
       if (v === undefined) Deno.env.delete(k);
       else Deno.env.set(k, v);
     }
-    Deno.removeSync(tmp, { recursive: true });
+    // a file landing in it during removal (seen once in CI: "Directory not empty") gets a retry
+    for (let attempt = 1;; attempt++) {
+      try {
+        Deno.removeSync(tmp, { recursive: true });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
   }
 }
 
