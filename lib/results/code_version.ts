@@ -41,10 +41,12 @@ export function computesResults(path: string): boolean {
 /**
  * The lines of code of a TypeScript source, trimmed, without blank lines and comments: two
  * versions with the same code lines compute the same thing whatever their comments say. Dropped:
- * lines that start with `//`, and `/* … *\/` comments that start a line (code after the `*\/`
- * stays). A comment after code on the same line is kept, as code: the check errs on the side of
- * "changed". (A line inside a multi-line template string that starts with `//` or `/*` would be
- * taken for a comment; lib/ has none.)
+ * lines that start with `//`, `/* … *\/` comments that start a line (code after the `*\/`
+ * stays), and a `//` comment after code when nothing before it on the line could open a string or
+ * a regular expression (no quote, backtick or `/`): moving such a comment onto its own line
+ * changes no code line. A comment after code that is not that plain is kept, as code: the check
+ * errs on the side of "changed". (A line inside a multi-line template string that starts with
+ * `//` or `/*` would be taken for a comment; lib/ has none.)
  */
 export function codeLines(source: string): string[] {
   const out: string[] = [];
@@ -65,9 +67,19 @@ export function codeLines(source: string): string[] {
       } else t = t.slice(end + 2).trim();
     }
     if (t === "" || t.startsWith("//")) continue;
-    out.push(t);
+    out.push(withoutPlainTrailingComment(t));
   }
   return out;
+}
+
+/**
+ * `line` without a trailing `// comment` when the code before it holds no quote, backtick or `/`
+ * (so the `//` cannot sit inside a string, a template or a regular expression); else unchanged.
+ */
+function withoutPlainTrailingComment(line: string): string {
+  const at = line.search(/\s\/\//);
+  if (at < 0 || /['"`/]/.test(line.slice(0, at))) return line;
+  return line.slice(0, at).trimEnd();
 }
 
 /** Whether `a` is `b` with some lines taken out (every line of `a`, in order, found in `b`). */

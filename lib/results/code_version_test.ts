@@ -115,12 +115,15 @@ Deno.test("codeVersionStatus({ modules }): only the files a result's code reache
   Deno.removeSync(root, { recursive: true });
 });
 
-Deno.test("codeLines(): comments and blank lines drop out; code, and comments after code, stay", () => {
+Deno.test("codeLines(): comments and blank lines drop out, plain trailing comments too; code, and comments after code that could be in a string, stay", () => {
   const source = [
     "/**",
     " * A doc comment, * with stars",
     " */",
-    "export const a = 1; // kept: after code",
+    "export const a = 1; // dropped: after plain code",
+    'const s = "a"; // kept: a quote before it',
+    "const r = x / 2; // kept: a slash before it",
+    "const t = `${a}`; // kept: a backtick before it",
     "",
     "  // a line comment",
     "/* one line */ const b = a",
@@ -130,7 +133,10 @@ Deno.test("codeLines(): comments and blank lines drop out; code, and comments af
     'const url = "http://x";',
   ].join("\n");
   assertEquals(codeLines(source), [
-    "export const a = 1; // kept: after code",
+    "export const a = 1;",
+    'const s = "a"; // kept: a quote before it',
+    "const r = x / 2; // kept: a slash before it",
+    "const t = `${a}`; // kept: a backtick before it",
     "const b = a",
     "* 2;",
     "const c = 3;",
