@@ -231,12 +231,19 @@ export interface SeedPooledReadout {
   pooled: Pooled;
   /** Their paired difference to the untrained encoders they started from. */
   versusUntrained: Comparison;
+  /**
+   * Their paired difference to the same runs' checkpoints at the latest earlier epoch that every
+   * one of those seeds stored (e.g. 30 against 10): whether the curve still rises. Absent when
+   * there is no such epoch or its rows are missing.
+   */
+  versusEarlier?: { epochs: number; comparison: Comparison };
 }
 
 /**
  * `method`'s checkpoints at the latest epoch that two or more of its pretext seeds reached, read
  * out at each of `opts`' read-outs and budgets: pooled over those seeds and compared, pretext
- * seed by pretext seed, with their own untrained starts ({@link pretextSeedComparison}). Null
+ * seed by pretext seed, with their own untrained starts ({@link pretextSeedComparison}) and with
+ * their own checkpoints at the latest earlier epoch they all stored (`versusEarlier`). Null
  * when no epoch is shared by two seeds; a read-out or budget whose rows are missing is left out.
  */
 export function overPretextSeeds(
@@ -256,11 +263,28 @@ export function overPretextSeeds(
       const start = checkpointRows(rows, zoo, method, 0, suffix, budget)
         .filter((s) => at.some((a) => a.seed === s.seed));
       if (at.length < 2 || start.length !== at.length) continue;
+      const seedsAt = at.map((a) => a.seed);
+      const earlierEpochs = [...new Set(runs.flatMap((r) => r.epochs))]
+        .filter((e) => e < epochs)
+        .filter((e) => seedsAt.every((s) => runs.some((r) => r.seed === s && r.epochs.includes(e))))
+        .sort((a, b) => a - b).at(-1);
+      const earlier = earlierEpochs === undefined
+        ? []
+        : checkpointRows(rows, zoo, method, earlierEpochs, suffix, budget)
+          .filter((e) => seedsAt.includes(e.seed));
       readouts.push({
         readout,
         budget,
         pooled: pooledOverSeeds(at.map((a) => a.row)),
         versusUntrained: pretextSeedComparison(at.map((a) => a.row), start.map((s) => s.row)),
+        ...(earlierEpochs !== undefined && earlier.length === at.length
+          ? {
+            versusEarlier: {
+              epochs: earlierEpochs,
+              comparison: pretextSeedComparison(at.map((a) => a.row), earlier.map((e) => e.row)),
+            },
+          }
+          : {}),
       });
     }
   }

@@ -119,7 +119,28 @@ Deno.test("overPretextSeeds: the latest epoch two seeds share, pooled and paired
   assertEquals(over.readouts.map((r) => [r.readout, r.budget]), [["kNN", 10]]); // no 100 rows
   assertAlmostEquals(over.readouts[0].pooled.mean, 0.73);
   assertAlmostEquals(over.readouts[0].versusUntrained.delta, 0.13);
+  assertEquals(over.readouts[0].versusEarlier, undefined); // no earlier epoch both seeds stored
   assertEquals(overPretextSeeds(rows, zoo.slice(0, 1), "simclr", opts), null); // one seed only
   const chart = zooCurvesChart(rows, zoo, [], [10], "curves") as { title?: unknown };
   assertEquals(JSON.stringify(chart).includes("SimCLR"), true);
+});
+
+Deno.test("overPretextSeeds: versusEarlier pairs the same runs at the latest earlier epoch they all stored", () => {
+  const rows = [
+    ...simclrRows(),
+    row("SimCLR, 3 epochs (stored) + kNN", [0.66, 0.68]),
+    row("SimCLR, 30 epochs (stored, pretext seed 1) + kNN", [0.73, 0.75]),
+  ];
+  const zoo = [
+    { method: "simclr", title: "SimCLR", seed: 0, epochs: [3, 10, 30] },
+    { method: "simclr", title: "SimCLR", seed: 1, epochs: [10, 30] },
+  ];
+  const opts: EpochCurveOptions = { budgets: [10], readouts: [["kNN", " + kNN"]] };
+  const over = overPretextSeeds(rows, zoo, "simclr", opts)!;
+  assertEquals([over.epochs, over.seeds], [30, [0, 1]]);
+  const earlier = over.readouts[0].versusEarlier!;
+  assertEquals(earlier.epochs, 10); // 3 is not stored by seed 1
+  // seed 0: 0.79 − 0.71, seed 1: 0.74 − 0.75 → mean of the two differences
+  assertAlmostEquals(earlier.comparison.delta, (0.08 - 0.01) / 2);
+  assert(earlier.comparison.ci95 !== null);
 });
