@@ -253,8 +253,7 @@ export function overPretextSeeds(
   opts: EpochCurveOptions,
 ): { epochs: number; seeds: number[]; readouts: SeedPooledReadout[] } | null {
   const runs = zoo.filter((r) => r.method === method);
-  const epochs = [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b)
-    .filter((e) => runs.filter((r) => r.epochs.includes(e)).length > 1).at(-1);
+  const epochs = latestStoredEpoch(runs, Infinity, (seeds) => seeds.length > 1);
   if (epochs === undefined) return null;
   const readouts: SeedPooledReadout[] = [];
   for (const [readout, suffix] of opts.readouts) {
@@ -264,10 +263,11 @@ export function overPretextSeeds(
         .filter((s) => at.some((a) => a.seed === s.seed));
       if (at.length < 2 || start.length !== at.length) continue;
       const seedsAt = at.map((a) => a.seed);
-      const earlierEpochs = [...new Set(runs.flatMap((r) => r.epochs))]
-        .filter((e) => e < epochs)
-        .filter((e) => seedsAt.every((s) => runs.some((r) => r.seed === s && r.epochs.includes(e))))
-        .sort((a, b) => a - b).at(-1);
+      const earlierEpochs = latestStoredEpoch(
+        runs,
+        epochs,
+        (seeds) => seedsAt.every((s) => seeds.includes(s)),
+      );
       const earlier = earlierEpochs === undefined
         ? []
         : checkpointRows(rows, zoo, method, earlierEpochs, suffix, budget)
@@ -291,4 +291,19 @@ export function overPretextSeeds(
   const seeds = runs.filter((r) => r.epochs.includes(epochs)).map((r) => r.seed)
     .sort((a, b) => a - b);
   return { epochs, seeds, readouts };
+}
+
+/**
+ * The latest epoch below `below` at which the pretext seeds whose runs stored a checkpoint
+ * satisfy `enough` (e.g. "two or more of them"); undefined when there is none.
+ */
+function latestStoredEpoch(
+  runs: readonly StoredRun[],
+  below: number,
+  enough: (seeds: number[]) => boolean,
+): number | undefined {
+  return [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b)
+    .filter((e) => e < below)
+    .filter((e) => enough(runs.filter((r) => r.epochs.includes(e)).map((r) => r.seed)))
+    .at(-1);
 }
