@@ -50,6 +50,18 @@ Deno.test("two jobs as separate processes (Slurm and Kubernetes indices) merge i
   const check = await run(["--check", "--dir", dir]);
   assertEquals(check.code, 0, check.stdout);
   assert(check.stdout.includes("2 checkpoint(s)"), check.stdout);
+  // a checkout that keeps one checkpoint as its manifest only: the check says so and passes;
+  // --rebuild trains that run again and restores the very same weights
+  const first = `${dir}/${jobs[0].method}/seed-${jobs[0].seed}/epoch-1`;
+  const weights = await Deno.readFile(`${first}.bin`);
+  await Deno.remove(`${first}.bin`);
+  const partial = await run(["--check", "--dir", dir]);
+  assertEquals(partial.code, 0, partial.stdout);
+  assert(partial.stdout.includes("1 stored as manifest only"), partial.stdout);
+  const rebuilt = await run(["--rebuild", "--dir", dir]);
+  assertEquals(rebuilt.code, 0, rebuilt.stdout + rebuilt.stderr);
+  assert(rebuilt.stdout.includes("1 weights file(s) rebuilt and verified"), rebuilt.stdout);
+  assertEquals(await Deno.readFile(`${first}.bin`), weights);
   // a corrupted file fails the check, naming it
   const bin = `${dir}/${other.method}/seed-${other.seed}/epoch-1.bin`;
   const bytes = await Deno.readFile(bin);

@@ -5,6 +5,7 @@
  *   deno task pretrain rotation --epochs 30 --resume   # …and on to epoch 30, from the stored state
  *   deno task pretrain --list                          # the zoo's job matrix, as JSON
  *   deno task pretrain --check [--dir DIR]             # verify every stored checkpoint
+ *   deno task pretrain --rebuild [METHOD] [--seed S]   # rebuild the weights a checkout left out
  *   deno task pretrain --job 4                         # run job 4 of that matrix (resuming)
  *   SLURM_ARRAY_TASK_ID=4 deno task pretrain           # the same, index from Slurm
  *   JOB_COMPLETION_INDEX=4 deno task pretrain          # …or from a Kubernetes Indexed Job
@@ -20,9 +21,10 @@ import { env } from "../lib/config/env.ts";
 import { initBackend } from "../lib/backend/mod.ts";
 import { RECIPES } from "../lib/zoo/recipes.ts";
 import { checkZoo, pretrain, ZOO_SCHEDULE, zooDir, zooJobs } from "../lib/zoo/pretrain.ts";
+import { rebuildWeights, weightsAbsent } from "../lib/zoo/rebuild.ts";
 
 export const USAGE = "usage: deno task pretrain METHOD [--epochs N] [--seed S] [--resume] " +
-  "[--dir DIR] [--images N] [--schedule-epochs N] | --list | --job N | --check [--dir DIR]\n" +
+  "[--dir DIR] [--images N] [--schedule-epochs N] | --list | --job N | --check [--dir DIR] | --rebuild [METHOD] [--seed S] [--dir DIR]\n" +
   `methods: ${Object.keys(RECIPES).join(", ")}`;
 
 /** What the command line asks for. */
@@ -36,12 +38,13 @@ export interface PretrainArgs {
   scheduleEpochs?: number;
   list: boolean;
   check: boolean;
+  rebuild: boolean;
   job?: number;
 }
 
 /** Parses the command line; throws an Error ending with the usage on anything it cannot use. */
 export function parsePretrainArgs(args: string[]): PretrainArgs {
-  const out: PretrainArgs = { resume: false, list: false, check: false };
+  const out: PretrainArgs = { resume: false, list: false, check: false, rebuild: false };
   const whole = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (value === undefined || value === "" || !Number.isInteger(n) || n < min) {
@@ -61,6 +64,7 @@ export function parsePretrainArgs(args: string[]): PretrainArgs {
     else if (a === "--resume") out.resume = true;
     else if (a === "--list") out.list = true;
     else if (a === "--check") out.check = true;
+    else if (a === "--rebuild") out.rebuild = true;
     else if (a === "--dir") {
       const d = args[++i];
       if (!d || d.startsWith("--")) throw new Error(`--dir needs a directory.\n${USAGE}`);
@@ -109,11 +113,53 @@ async function main(args: string[]): Promise<number> {
     const dir = parsed.dir ?? zooDir();
     const entries = await checkZoo(dir);
     for (const e of entries) {
-      console.log(`${e.problem ? "BAD" : "ok "} ${e.path}${e.problem ? `: ${e.problem}` : ""}`);
+      const status = e.problem ? "BAD" : e.weightsAbsent ? "–  " : "ok ";
+      const why = e.problem
+        ? `: ${e.problem}`
+        : e.weightsAbsent
+        ? ": manifest only, its weights are not in this checkout (--rebuild rebuilds them)"
+        : "";
+      console.log(`${status} ${e.path}${why}`);
     }
     const bad = entries.filter((e) => e.problem).length;
-    console.log(`${entries.length} checkpoint(s) in ${dir}, ${bad} failing verification`);
+    const absent = entries.filter((e) => e.weightsAbsent).length;
+    console.log(
+      `${entries.length} checkpoint(s) in ${dir}, ${bad} failing verification${
+        absent ? `, ${absent} stored as manifest only` : ""
+      }`,
+    );
     return bad ? 1 : 0;
+  }
+  if (parsed.rebuild) {
+    const dir = parsed.dir ?? zooDir();
+    const entries = await checkZoo(dir);
+    const wanted = weightsAbsent(entries).filter((r) =>
+      (!parsed.method || r.method === parsed.method) &&
+      (parsed.seed === undefined || r.seed === parsed.seed)
+    );
+    if (!wanted.length) {
+      console.log(
+        `every checkpoint${
+          parsed.method ? ` of ${parsed.method}` : ""
+        } in ${dir} has its weights: nothing to rebuild`,
+      );
+      return 0;
+    }
+    try {
+      // the zoo's jobs run with one kernel thread each (bin/zoo): the same float sums
+      if (env("SUITE_THREADS") === undefined) Deno.env.set("SUITE_THREADS", "1");
+      const backend = await initBackend();
+      console.log(`rebuilding on ${backend} with SUITE_THREADS=${env("SUITE_THREADS")}`);
+      const written = await rebuildWeights(dir, entries, {
+        method: parsed.method,
+        seed: parsed.seed,
+      });
+      console.log(`${written.length} weights file(s) rebuilt and verified`);
+      return 0;
+    } catch (e) {
+      console.error(`pretrain --rebuild: ${(e as Error).message}`);
+      return 1;
+    }
   }
   const index = parsed.job ?? (parsed.method ? undefined : schedulerIndex());
   let method = parsed.method, seed = parsed.seed ?? 0, epochs = parsed.epochs;

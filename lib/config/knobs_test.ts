@@ -26,14 +26,18 @@ function withKnobs(env: Record<string, string>, fn: (tmp: string) => void): void
       if (v === undefined) Deno.env.delete(k);
       else Deno.env.set(k, v);
     }
-    // a file landing in it during removal (seen once in CI: "Directory not empty") gets a retry
-    for (let attempt = 1;; attempt++) {
-      try {
-        Deno.removeSync(tmp, { recursive: true });
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-      }
+    removeWithRetry(tmp);
+  }
+}
+
+/** A file landing in `dir` during removal (seen once in CI: "Directory not empty") gets a retry. */
+function removeWithRetry(dir: string): void {
+  for (let attempt = 1;; attempt++) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
     }
   }
 }

@@ -611,6 +611,11 @@ export interface ZooEntry {
   epochs: number;
   /** null when the weights match the manifest (size and SHA-256), else what is wrong. */
   problem: string | null;
+  /**
+   * The manifest is there and its weights file is not (a checkpoint the repository keeps as its
+   * manifest only, to stay within its size budget: lib/zoo/rebuild.ts rebuilds it). Not a problem.
+   */
+  weightsAbsent?: true;
 }
 
 /**
@@ -635,6 +640,10 @@ export async function checkZoo(dir: string): Promise<ZooEntry[]> {
     for (const seed of seeds) {
       for (const epochs of await storedEpochs(root, method, seed)) {
         const path = `${method}/seed-${seed}/epoch-${epochs}`;
+        if (!await Deno.stat(`${root}/${path}.bin`).then(() => true, () => false)) {
+          entries.push({ path, method, seed, epochs, problem: null, weightsAbsent: true });
+          continue;
+        }
         let problem: string | null = null;
         try {
           await readCheckpoint(`${root}/${path}`, { fields: { method, seed, epochs } });
