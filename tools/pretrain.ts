@@ -21,7 +21,7 @@ import { env } from "../lib/config/env.ts";
 import { initBackend } from "../lib/backend/mod.ts";
 import { RECIPES } from "../lib/zoo/recipes.ts";
 import { checkZoo, pretrain, ZOO_SCHEDULE, zooDir, zooJobs } from "../lib/zoo/pretrain.ts";
-import { rebuildWeights, weightsAbsent } from "../lib/zoo/rebuild.ts";
+import { rebuildWeights } from "../lib/zoo/rebuild.ts";
 
 export const USAGE = "usage: deno task pretrain METHOD [--epochs N] [--seed S] [--resume] " +
   "[--dir DIR] [--images N] [--schedule-epochs N] | --list | --job N | --check [--dir DIR] | --rebuild [METHOD] [--seed S] [--dir DIR]\n" +
@@ -132,29 +132,22 @@ async function main(args: string[]): Promise<number> {
   }
   if (parsed.rebuild) {
     const dir = parsed.dir ?? zooDir();
-    const entries = await checkZoo(dir);
-    const wanted = weightsAbsent(entries).filter((r) =>
-      (!parsed.method || r.method === parsed.method) &&
-      (parsed.seed === undefined || r.seed === parsed.seed)
-    );
-    if (!wanted.length) {
-      console.log(
-        `every checkpoint${
-          parsed.method ? ` of ${parsed.method}` : ""
-        } in ${dir} has its weights: nothing to rebuild`,
-      );
-      return 0;
-    }
     try {
       // the zoo's jobs run with one kernel thread each (bin/zoo): the same float sums
       if (env("SUITE_THREADS") === undefined) Deno.env.set("SUITE_THREADS", "1");
       const backend = await initBackend();
-      console.log(`rebuilding on ${backend} with SUITE_THREADS=${env("SUITE_THREADS")}`);
-      const written = await rebuildWeights(dir, entries, {
+      const written = await rebuildWeights(dir, await checkZoo(dir), {
         method: parsed.method,
         seed: parsed.seed,
       });
-      console.log(`${written.length} weights file(s) rebuilt and verified`);
+      console.log(
+        written.length
+          ? `${written.length} weights file(s) rebuilt and verified on ${backend} with ` +
+            `SUITE_THREADS=${env("SUITE_THREADS")}`
+          : `every checkpoint${
+            parsed.method ? ` of ${parsed.method}` : ""
+          } in ${dir} has its weights: nothing to rebuild`,
+      );
       return 0;
     } catch (e) {
       console.error(`pretrain --rebuild: ${(e as Error).message}`);
