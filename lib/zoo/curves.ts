@@ -259,9 +259,8 @@ export function overPretextSeeds(
   for (const [readout, suffix] of opts.readouts) {
     for (const budget of opts.budgets) {
       const at = checkpointRows(rows, zoo, method, epochs, suffix, budget);
-      const start = checkpointRows(rows, zoo, method, 0, suffix, budget)
-        .filter((s) => at.some((a) => a.seed === s.seed));
-      if (at.length < 2 || start.length !== at.length) continue;
+      const untrained = pairedCheckpoints(rows, zoo, method, epochs, 0, suffix, budget);
+      if (at.length < 2 || untrained?.seeds.length !== at.length) continue;
       const seedsAt = at.map((a) => a.seed);
       const earlierEpochs = latestStoredEpoch(
         runs,
@@ -269,21 +268,15 @@ export function overPretextSeeds(
         (seeds) => seedsAt.every((s) => seeds.includes(s)),
       );
       const earlier = earlierEpochs === undefined
-        ? []
-        : checkpointRows(rows, zoo, method, earlierEpochs, suffix, budget)
-          .filter((e) => seedsAt.includes(e.seed));
+        ? null
+        : pairedCheckpoints(rows, zoo, method, epochs, earlierEpochs, suffix, budget);
       readouts.push({
         readout,
         budget,
         pooled: pooledOverSeeds(at.map((a) => a.row)),
-        versusUntrained: pretextSeedComparison(at.map((a) => a.row), start.map((s) => s.row)),
-        ...(earlierEpochs !== undefined && earlier.length === at.length
-          ? {
-            versusEarlier: {
-              epochs: earlierEpochs,
-              comparison: pretextSeedComparison(at.map((a) => a.row), earlier.map((e) => e.row)),
-            },
-          }
+        versusUntrained: untrained.comparison,
+        ...(earlierEpochs !== undefined && earlier?.seeds.length === at.length
+          ? { versusEarlier: { epochs: earlierEpochs, comparison: earlier.comparison } }
           : {}),
       });
     }
@@ -291,6 +284,76 @@ export function overPretextSeeds(
   const seeds = runs.filter((r) => r.epochs.includes(epochs)).map((r) => r.seed)
     .sort((a, b) => a - b);
   return { epochs, seeds, readouts };
+}
+
+/**
+ * `method`'s checkpoint at epoch `to` against its checkpoint at epoch `from` (0: the untrained
+ * start), paired run by run over the pretext seeds that stored both ({@link
+ * pretextSeedComparison}), at one read-out `suffix` and budget: the seeds that paired and the
+ * comparison (`to − from`). Null when no seed has rows at both ends.
+ */
+export function pairedCheckpoints(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  method: string,
+  to: number,
+  from: number,
+  suffix: string,
+  budget: Budget,
+): { seeds: number[]; comparison: Comparison } | null {
+  const end = checkpointRows(rows, zoo, method, to, suffix, budget);
+  const start = checkpointRows(rows, zoo, method, from, suffix, budget)
+    .filter((s) => end.some((e) => e.seed === s.seed));
+  const paired = end.filter((e) => start.some((s) => s.seed === e.seed));
+  if (!paired.length) return null;
+  return {
+    seeds: paired.map((e) => e.seed),
+    comparison: pretextSeedComparison(paired.map((e) => e.row), start.map((s) => s.row)),
+  };
+}
+
+/** One stretch of {@link pretrainingStretches}: what pretraining from `from` to `to` added. */
+export interface Stretch {
+  /** The method's title, e.g. "SimCLR". */
+  title: string;
+  from: number;
+  to: number;
+  readout: string;
+  budget: Budget;
+  /** The pretext seeds that stored both ends. */
+  seeds: number[];
+  /** `to − from`, paired over those seeds ({@link pairedCheckpoints}). */
+  comparison: Comparison;
+}
+
+/**
+ * What each stretch of pretraining adds: for every method of `zoo`, every stored epoch against
+ * the one before it (the first against epoch 0, the untrained start), at each read-out and budget
+ * of `opts`, paired over the pretext seeds that stored both ends ({@link pairedCheckpoints}).
+ * Methods in `zoo`'s order, then stretches, read-outs and budgets; a stretch without rows at both
+ * ends is left out.
+ */
+export function pretrainingStretches(
+  rows: readonly ResultRow[],
+  zoo: readonly StoredRun[],
+  opts: EpochCurveOptions,
+): Stretch[] {
+  const out: Stretch[] = [];
+  for (const method of new Set(zoo.map((r) => r.method))) {
+    const runs = zoo.filter((r) => r.method === method);
+    const epochs = [0, ...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+    for (const [i, to] of epochs.entries()) {
+      if (!i) continue;
+      for (const [readout, suffix] of opts.readouts) {
+        for (const budget of opts.budgets) {
+          const from = epochs[i - 1];
+          const paired = pairedCheckpoints(rows, zoo, method, to, from, suffix, budget);
+          if (paired) out.push({ title: runs[0].title, from, to, readout, budget, ...paired });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

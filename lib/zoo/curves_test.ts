@@ -6,8 +6,10 @@ import {
   type EpochCurveOptions,
   epochCurves,
   overPretextSeeds,
+  pairedCheckpoints,
   pooledOverSeeds,
   pretextSeedComparison,
+  pretrainingStretches,
   storedRunsOf,
   supervisedReferences,
   untrainedName,
@@ -143,4 +145,24 @@ Deno.test("overPretextSeeds: versusEarlier pairs the same runs at the latest ear
   // seed 0: 0.79 − 0.71, seed 1: 0.74 − 0.75 → mean of the two differences
   assertAlmostEquals(earlier.comparison.delta, (0.08 - 0.01) / 2);
   assert(earlier.comparison.ci95 !== null);
+});
+
+Deno.test("pretrainingStretches: each stored epoch against the one before, over the seeds that stored both", () => {
+  // seed 0 stored 10 and 30, seed 1 only 10: 0 → 10 pairs both seeds, 10 → 30 seed 0 alone
+  const stretches = pretrainingStretches(simclrRows(), simclrZoo, {
+    budgets: [10, 100],
+    readouts: [["kNN", " + kNN"]],
+  });
+  assertEquals(
+    stretches.map((s) => [s.title, s.from, s.to, s.readout, s.budget, s.seeds]),
+    [["SimCLR", 0, 10, "kNN", 10, [0, 1]], ["SimCLR", 10, 30, "kNN", 10, [0]]], // no 100 rows
+  );
+  // 0 → 10: seed 0 0.71 − 0.61, seed 1 0.75 − 0.59; 10 → 30 on seed 0: 0.79 − 0.71
+  assertAlmostEquals(stretches[0].comparison.delta, (0.10 + 0.16) / 2);
+  assertAlmostEquals(stretches[1].comparison.delta, 0.08);
+  // the same pairing as pairedCheckpoints, which is null when no seed stored both ends
+  const direct = pairedCheckpoints(simclrRows(), simclrZoo, "simclr", 30, 10, " + kNN", 10)!;
+  assertEquals(direct.seeds, [0]);
+  assertAlmostEquals(direct.comparison.delta, stretches[1].comparison.delta);
+  assertEquals(pairedCheckpoints(simclrRows(), simclrZoo, "simclr", 30, 3, " + kNN", 10), null);
 });
