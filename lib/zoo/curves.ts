@@ -181,7 +181,7 @@ export function epochCurves(
   const points: SeedPoolPoint[] = [];
   for (const method of new Set(zoo.map((r) => r.method))) {
     const runs = zoo.filter((r) => r.method === method);
-    const epochs = [0, ...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+    const epochs = [0, ...storedEpochs(runs)];
     for (const [readout, suffix] of opts.readouts) {
       for (const budget of opts.budgets) {
         for (const e of epochs) {
@@ -341,7 +341,7 @@ export function pretrainingStretches(
   const out: Stretch[] = [];
   for (const method of new Set(zoo.map((r) => r.method))) {
     const runs = zoo.filter((r) => r.method === method);
-    const epochs = [0, ...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+    const epochs = [0, ...storedEpochs(runs)];
     for (const [i, to] of epochs.entries()) {
       if (!i) continue;
       for (const [readout, suffix] of opts.readouts) {
@@ -365,8 +365,13 @@ function latestStoredEpoch(
   below: number,
   enough: (seeds: number[]) => boolean,
 ): number | undefined {
-  return [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b)
+  return storedEpochs(runs)
     .filter((e) => e < below)
     .filter((e) => enough(runs.filter((r) => r.epochs.includes(e)).map((r) => r.seed)))
     .at(-1);
+}
+
+/** Every epoch at which one of `runs` stored a checkpoint, ascending, each once. */
+function storedEpochs(runs: readonly StoredRun[]): number[] {
+  return [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
 }
