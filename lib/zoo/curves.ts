@@ -179,24 +179,20 @@ export function epochCurves(
   opts: EpochCurveOptions,
 ): SeedPoolPoint[] {
   const points: SeedPoolPoint[] = [];
-  for (const method of new Set(zoo.map((r) => r.method))) {
-    const runs = zoo.filter((r) => r.method === method);
-    const epochs = [0, ...storedEpochs(runs)];
-    for (const [readout, suffix] of opts.readouts) {
-      for (const budget of opts.budgets) {
-        for (const e of epochs) {
-          const found = checkpointRows(rows, zoo, method, e, suffix, budget);
-          if (!found.length) continue;
-          const pooled = pooledOverSeeds(found.map((f) => f.row));
-          points.push({
-            method: runs[0].title,
-            epochs: e,
-            series: `${readout}, ${budget === "all" ? "all labels" : `${budget}/class`}`,
-            mean: pooled.mean,
-            ...(pooled.ci95 ? { lo: pooled.ci95[0], hi: pooled.ci95[1] } : {}),
-            pretextSeeds: pooled.pretextSeeds,
-          });
-        }
+  for (const { method, title, epochs } of zooMethods(zoo)) {
+    for (const [readout, suffix, budget] of readoutsAndBudgets(opts)) {
+      for (const e of epochs) {
+        const found = checkpointRows(rows, zoo, method, e, suffix, budget);
+        if (!found.length) continue;
+        const pooled = pooledOverSeeds(found.map((f) => f.row));
+        points.push({
+          method: title,
+          epochs: e,
+          series: `${readout}, ${budget === "all" ? "all labels" : `${budget}/class`}`,
+          mean: pooled.mean,
+          ...(pooled.ci95 ? { lo: pooled.ci95[0], hi: pooled.ci95[1] } : {}),
+          pretextSeeds: pooled.pretextSeeds,
+        });
       }
     }
   }
@@ -256,30 +252,28 @@ export function overPretextSeeds(
   const epochs = latestStoredEpoch(runs, Infinity, (seeds) => seeds.length > 1);
   if (epochs === undefined) return null;
   const readouts: SeedPooledReadout[] = [];
-  for (const [readout, suffix] of opts.readouts) {
-    for (const budget of opts.budgets) {
-      const at = checkpointRows(rows, zoo, method, epochs, suffix, budget);
-      const untrained = pairedCheckpoints(rows, zoo, method, epochs, 0, suffix, budget);
-      if (at.length < 2 || untrained?.seeds.length !== at.length) continue;
-      const seedsAt = at.map((a) => a.seed);
-      const earlierEpochs = latestStoredEpoch(
-        runs,
-        epochs,
-        (seeds) => seedsAt.every((s) => seeds.includes(s)),
-      );
-      const earlier = earlierEpochs === undefined
-        ? null
-        : pairedCheckpoints(rows, zoo, method, epochs, earlierEpochs, suffix, budget);
-      readouts.push({
-        readout,
-        budget,
-        pooled: pooledOverSeeds(at.map((a) => a.row)),
-        versusUntrained: untrained.comparison,
-        ...(earlierEpochs !== undefined && earlier?.seeds.length === at.length
-          ? { versusEarlier: { epochs: earlierEpochs, comparison: earlier.comparison } }
-          : {}),
-      });
-    }
+  for (const [readout, suffix, budget] of readoutsAndBudgets(opts)) {
+    const at = checkpointRows(rows, zoo, method, epochs, suffix, budget);
+    const untrained = pairedCheckpoints(rows, zoo, method, epochs, 0, suffix, budget);
+    if (at.length < 2 || untrained?.seeds.length !== at.length) continue;
+    const seedsAt = at.map((a) => a.seed);
+    const earlierEpochs = latestStoredEpoch(
+      runs,
+      epochs,
+      (seeds) => seedsAt.every((s) => seeds.includes(s)),
+    );
+    const earlier = earlierEpochs === undefined
+      ? null
+      : pairedCheckpoints(rows, zoo, method, epochs, earlierEpochs, suffix, budget);
+    readouts.push({
+      readout,
+      budget,
+      pooled: pooledOverSeeds(at.map((a) => a.row)),
+      versusUntrained: untrained.comparison,
+      ...(earlierEpochs !== undefined && earlier?.seeds.length === at.length
+        ? { versusEarlier: { epochs: earlierEpochs, comparison: earlier.comparison } }
+        : {}),
+    });
   }
   const seeds = runs.filter((r) => r.epochs.includes(epochs)).map((r) => r.seed)
     .sort((a, b) => a - b);
@@ -339,17 +333,13 @@ export function pretrainingStretches(
   opts: EpochCurveOptions,
 ): Stretch[] {
   const out: Stretch[] = [];
-  for (const method of new Set(zoo.map((r) => r.method))) {
-    const runs = zoo.filter((r) => r.method === method);
-    const epochs = [0, ...storedEpochs(runs)];
+  for (const { method, title, epochs } of zooMethods(zoo)) {
     for (const [i, to] of epochs.entries()) {
       if (!i) continue;
-      for (const [readout, suffix] of opts.readouts) {
-        for (const budget of opts.budgets) {
-          const from = epochs[i - 1];
-          const paired = pairedCheckpoints(rows, zoo, method, to, from, suffix, budget);
-          if (paired) out.push({ title: runs[0].title, from, to, readout, budget, ...paired });
-        }
+      const from = epochs[i - 1];
+      for (const [readout, suffix, budget] of readoutsAndBudgets(opts)) {
+        const paired = pairedCheckpoints(rows, zoo, method, to, from, suffix, budget);
+        if (paired) out.push({ title, from, to, readout, budget, ...paired });
       }
     }
   }
@@ -374,4 +364,26 @@ function latestStoredEpoch(
 /** Every epoch at which one of `runs` stored a checkpoint, ascending, each once. */
 function storedEpochs(runs: readonly StoredRun[]): number[] {
   return [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+}
+
+/**
+ * Each method of `zoo`, in the order it first appears: its title, its runs and the epochs its
+ * curves have (0, the untrained start, then every epoch one of its runs stored).
+ */
+function zooMethods(
+  zoo: readonly StoredRun[],
+): { method: string; title: string; runs: StoredRun[]; epochs: number[] }[] {
+  return [...new Set(zoo.map((r) => r.method))].map((method) => {
+    const runs = zoo.filter((r) => r.method === method);
+    return { method, title: runs[0].title, runs, epochs: [0, ...storedEpochs(runs)] };
+  });
+}
+
+/** Every read-out of `opts` (label, row-name suffix) at each of its budgets, read-outs first. */
+function readoutsAndBudgets(
+  opts: EpochCurveOptions,
+): (readonly [readout: string, suffix: string, budget: Budget])[] {
+  return opts.readouts.flatMap(([readout, suffix]) =>
+    opts.budgets.map((budget) => [readout, suffix, budget] as const)
+  );
 }
