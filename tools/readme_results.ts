@@ -306,7 +306,9 @@ export function zooBlock(zoo: Awaited<ReturnType<typeof loadZoo>>): string {
   lines.push(
     "",
     `${zoo.filter((z) => z.last?.epochs === z.job.epochs).length} of ${zoo.length} jobs ` +
-      `finished; about ${hours(left)} of training left${
+      `finished; ${
+        left > 0 || unknown ? `about ${hours(left)} of training left` : "no training left"
+      }${
         unknown ? ` (and ${unknown} job(s) of a method with no run yet to time)` : ""
       }. "images/s": unlabeled images per second (a SimCLR pair or a jigsaw puzzle counts once). ` +
       `"went on from a checkpoint at": epochs where the run's state was gone (a fresh checkout) ` +
