@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "../lib/_assert.ts";
 import { loadResults } from "../lib/results/mod.ts";
 import { OVERVIEW_NOTEBOOKS, SUITE_NOTEBOOKS } from "../lib/results/suite_map.ts";
+import { loadResultsDir, suiteStatus } from "../lib/results/summary.ts";
 import { executeNotebook } from "../tools/run_notebooks.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -27,6 +28,14 @@ interface Cell {
 }
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
 const read = (path: string): Cell[] => JSON.parse(Deno.readTextFileSync(path)).cells;
+/** Everything a cell's outputs show as text: streams and every text-like mime bundle. */
+const shown = (c: Cell): string =>
+  (c.outputs ?? []).map((o) =>
+    [
+      (o as { text?: string | string[] }).text ?? "",
+      ...["text/plain", "text/markdown", "text/html"].map((m) => o.data?.[m] ?? ""),
+    ].flat().join("")
+  ).join("\n");
 
 Deno.test("notebooks/ holds at least the reference notebook", () => {
   assert(notebooks.includes("01_rotation.ipynb"), `found ${notebooks}`);
@@ -37,6 +46,22 @@ Deno.test("every notebook is in the suite map (lib/results/suite_map.ts) or an o
   const unknown = notebooks.map((n) => n.replace(/\.ipynb$/, "")).filter((s) => !known.includes(s));
   assertEquals(unknown, [], "register new notebooks in SUITE_NOTEBOOKS");
 });
+
+// The overviews render the other notebooks' committed results at the time they ran; one run before
+// a notebook's re-run keeps showing that notebook's old finding.
+for (const stem of OVERVIEW_NOTEBOOKS) {
+  Deno.test(`${stem}: shows every notebook's finding as results/ holds it now (re-run it if not)`, async () => {
+    const { results } = await loadResultsDir(`${ROOT}results`);
+    const outputs = read(`${ROOT}notebooks/${stem}.ipynb`).map(shown).join("\n");
+    const stale = suiteStatus(results).filter((s) => s.finding && !outputs.includes(s.finding))
+      .map((s) => s.notebook);
+    assertEquals(
+      stale,
+      [],
+      `${stem} shows older findings of these: deno task run notebooks/${stem}.ipynb`,
+    );
+  });
+}
 
 for (const name of notebooks) {
   Deno.test(`${name}: structure — title, config cell, conclusion; committed outputs clean`, () => {
