@@ -22,7 +22,13 @@ import threading
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import (
+    CellExecutionComplete,
+    CellExecutionError,
+    CellTimeoutError,
+    DeadKernelError,
+)
+from nbclient.util import ensure_async
 
 
 PR_SET_PDEATHSIG = 1
@@ -37,14 +43,74 @@ def die_with_parent():
 
 
 class Executor(NotebookClient):
-    """nbclient's client, with the cancellation's signal handlers in place while the kernel runs."""
+    """nbclient's client, with the cancellation's signal handlers in place while the kernel runs,
+    and no output lost to the Deno kernel's late stream messages.
+
+    The Deno kernel may send a cell's `console.log` output after it has reported the cell idle
+    (seen here on about one cell in forty of a notebook of one-line `console.log` cells). nbclient
+    then polls for the next cell and drops every message whose parent is another request, so the
+    output vanished from the written notebook. Here such a message goes to the cell it belongs to,
+    and after the last cell the channel is read until it has been quiet for LATE_QUIET seconds.
+    """
 
     cancellation = None
+    LATE_QUIET = 0.5
 
     async def async_start_new_kernel(self, **kwargs):
         # nbclient has just installed its SIGINT / SIGTERM handlers (async_setup_kernel).
         self.cancellation.install()
         return await super().async_start_new_kernel(**kwargs)
+
+    def _cells_by_request(self):
+        if not hasattr(self, "_requests"):
+            self._requests = {}
+        return self._requests
+
+    def _late(self, msg):
+        """Files a message for an earlier cell under that cell; False if it belongs to none."""
+        found = self._cells_by_request().get(msg["parent_header"].get("msg_id"))
+        if found is None:
+            return False
+        if msg["msg_type"] in ("status", "execute_input"):
+            return True  # the earlier cell's idle (already seen) or its echo: nothing to keep
+        cell, cell_index = found
+        pending_clear = self.clear_before_next_output  # the running cell's, not the earlier one's
+        self.clear_before_next_output = False
+        try:
+            self.process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            pass
+        finally:
+            self.clear_before_next_output = pending_clear
+        return True
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        self._cells_by_request()[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                self._late(msg)
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)  # raises once the cell is idle
+            except CellExecutionComplete:
+                return
+
+    async def async_execute_cell(self, cell, cell_index, **kwargs):
+        executed = await super().async_execute_cell(cell, cell_index, **kwargs)
+        last = max((i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"), default=-1)
+        if cell_index == last:
+            await self._drain_late()
+        return executed
+
+    async def _drain_late(self):
+        """Reads what the kernel still sends for the cells run, until it is quiet."""
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=self.LATE_QUIET))
+            except Exception:  # queue.Empty: quiet for LATE_QUIET seconds
+                return
+            self._late(msg)
 
 
 class Cancellation:
