@@ -8,6 +8,7 @@ import { loadResults } from "../lib/results/mod.ts";
 import { OVERVIEW_NOTEBOOKS, SUITE_NOTEBOOKS } from "../lib/results/suite_map.ts";
 import { loadResultsDir, suiteStatus } from "../lib/results/summary.ts";
 import { executeNotebook } from "../tools/run_notebooks.ts";
+import { outputsText } from "./_outputs.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const notebooks = [...Deno.readDirSync(`${ROOT}notebooks`)]
@@ -28,14 +29,6 @@ interface Cell {
 }
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
 const read = (path: string): Cell[] => JSON.parse(Deno.readTextFileSync(path)).cells;
-/** Everything a cell's outputs show as text: streams and every text-like mime bundle. */
-const shown = (c: Cell): string =>
-  (c.outputs ?? []).map((o) =>
-    [
-      (o as { text?: string | string[] }).text ?? "",
-      ...["text/plain", "text/markdown", "text/html"].map((m) => o.data?.[m] ?? ""),
-    ].flat().join("")
-  ).join("\n");
 
 Deno.test("notebooks/ holds at least the reference notebook", () => {
   assert(notebooks.includes("01_rotation.ipynb"), `found ${notebooks}`);
@@ -52,7 +45,9 @@ Deno.test("every notebook is in the suite map (lib/results/suite_map.ts) or an o
 for (const stem of OVERVIEW_NOTEBOOKS) {
   Deno.test(`${stem}: shows every notebook's finding as results/ holds it now (re-run it if not)`, async () => {
     const { results } = await loadResultsDir(`${ROOT}results`);
-    const outputs = read(`${ROOT}notebooks/${stem}.ipynb`).map(shown).join("\n");
+    const outputs = outputsText(
+      read(`${ROOT}notebooks/${stem}.ipynb`).flatMap((c) => c.outputs ?? []),
+    );
     const stale = suiteStatus(results).filter((s) => s.finding && !outputs.includes(s.finding))
       .map((s) => s.notebook);
     assertEquals(

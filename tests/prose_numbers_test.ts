@@ -8,13 +8,14 @@
  */
 import { assertEquals } from "../lib/_assert.ts";
 import { SUITE_NOTEBOOKS } from "../lib/results/suite_map.ts";
+import { type CellOutput, outputsText } from "./_outputs.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 interface Cell {
   cell_type: string;
   source: string[] | string;
-  outputs?: { text?: string[] | string; data?: Record<string, unknown> }[];
+  outputs?: CellOutput[];
 }
 const join = (v: string[] | string | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
 
@@ -65,11 +66,7 @@ function producedBy(stem: string): { markdown: string; known: Set<string> } {
   const cells: Cell[] = JSON.parse(Deno.readTextFileSync(`${ROOT}notebooks/${stem}.ipynb`)).cells;
   const markdown = cells.filter((c) => c.cell_type === "markdown").map((c) => join(c.source))
     .join("\n");
-  const outputs = cells.flatMap((c) => c.outputs ?? []).map((o) =>
-    join(o.text) + Object.entries(o.data ?? {})
-      .filter(([mime]) => mime.startsWith("text/"))
-      .map(([, v]) => join(v as string[] | string)).join("\n")
-  ).join("\n");
+  const outputs = outputsText(cells.flatMap((c) => c.outputs ?? []));
   const results = JSON.parse(Deno.readTextFileSync(`${ROOT}results/${stem}.json`));
   return { markdown, known: producedNumbers(results, outputs) };
 }

@@ -61,14 +61,13 @@ class Executor(NotebookClient):
         self.cancellation.install()
         return await super().async_start_new_kernel(**kwargs)
 
-    def _cells_by_request(self):
-        if not hasattr(self, "_requests"):
-            self._requests = {}
-        return self._requests
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._requests = {}  # each executed cell's request id: (cell, index)
 
     def _late(self, msg):
         """Files a message for an earlier cell under that cell; False if it belongs to none."""
-        found = self._cells_by_request().get(msg["parent_header"].get("msg_id"))
+        found = self._requests.get(msg["parent_header"].get("msg_id"))
         if found is None:
             return False
         if msg["msg_type"] in ("status", "execute_input"):
@@ -85,7 +84,7 @@ class Executor(NotebookClient):
         return True
 
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
-        self._cells_by_request()[parent_msg_id] = (cell, cell_index)
+        self._requests[parent_msg_id] = (cell, cell_index)
         while True:
             msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
             if msg["parent_header"].get("msg_id") != parent_msg_id:
